@@ -1,0 +1,205 @@
+//! The command line: `serve` (the default), `migrate`, `seed`, `schema`, `token`.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use migration::{Migrator, MigratorTrait};
+
+use crate::auth::{DEVELOPMENT_SECRET, JwtKeys, ORGANIZER_ROLE};
+use crate::config::{DEFAULT_DATABASE_URL, ServeConfig};
+use crate::seed::generate::Spec;
+use crate::startup::Application;
+use crate::{db, graphql, seed};
+
+/// Treasure Hunt Engine: a GraphQL federation subgraph serving treasure hunts, clues and players.
+#[derive(Parser, Debug)]
+#[command(name = "treasure-hunt", version, about)]
+pub struct Cli {
+    /// Database URL: `sqlite://FILE?mode=rwc` or `postgres://USER@HOST:PORT/DB`.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true, hide_env_values = true)]
+    pub database_url: String,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the server (the default).
+    Serve(ServeArgs),
+    /// Apply or inspect migrations.
+    Migrate {
+        #[arg(value_enum, default_value_t = MigrateAction::Up)]
+        action: MigrateAction,
+    },
+    /// Load the demo data set, or generate one of a given size.
+    Seed(SeedArgs),
+    /// Print the federation SDL (what `schema/treasure-hunt.graphql` holds).
+    Schema,
+    /// Mint a signed development token.
+    Token(TokenArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "HUNT_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Load the demo data into an empty database; accept the development token secret if none is set.
+    #[arg(long, env = "HUNT_DEMO")]
+    pub demo: bool,
+    /// HS256 secret of bearer tokens.
+    #[arg(long, env = "HUNT_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Do not apply pending migrations at start-up.
+    #[arg(long, env = "HUNT_NO_MIGRATE")]
+    pub no_migrate: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum MigrateAction {
+    /// Apply every pending migration.
+    Up,
+    /// Revert the last applied migration.
+    Down,
+    /// List migrations and whether each is applied.
+    Status,
+    /// Drop everything and apply every migration again (destroys data).
+    Fresh,
+}
+
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["demo", "hunts"])))]
+pub struct SeedArgs {
+    /// The small demo data set: a few hunts with real riddles, players and solves.
+    #[arg(long)]
+    pub demo: bool,
+    /// Generate this many hunts (into an empty database).
+    #[arg(long)]
+    pub hunts: Option<u32>,
+    /// Clues per generated hunt.
+    #[arg(long, default_value_t = 10, requires = "hunts")]
+    pub clues_per_hunt: u32,
+    /// Generated players.
+    #[arg(long, default_value_t = 100, requires = "hunts")]
+    pub players: u32,
+    /// Seed of the generator: the same seed gives the same data.
+    #[arg(long, default_value_t = 42, requires = "hunts")]
+    pub seed: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct TokenArgs {
+    /// The account id (the token's `sub`).
+    #[arg(long)]
+    pub sub: String,
+    /// A role to grant, such as `organizer`.
+    #[arg(long)]
+    pub role: Option<String>,
+    /// How long the token is valid, such as `1h` or `30m`.
+    #[arg(long, default_value = "1h", value_parser = humantime::parse_duration)]
+    pub ttl: Duration,
+    /// HS256 secret; without it, the development secret that `serve --demo` accepts.
+    #[arg(long, env = "HUNT_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+}
+
+/// `treasure-hunt` with no subcommand: `serve` with its flags from the environment.
+#[derive(Parser)]
+struct ServeDefaults {
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+/// Parses the command line and runs it.
+pub async fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let command = match cli.command {
+        Some(command) => command,
+        None => Command::Serve(ServeDefaults::parse_from(["treasure-hunt"]).serve),
+    };
+    match command {
+        Command::Serve(args) => serve(cli.database_url, args).await,
+        Command::Migrate { action } => migrate(&cli.database_url, action).await,
+        Command::Seed(args) => seed(&cli.database_url, args).await,
+        Command::Schema => {
+            print!("{}", graphql::sdl());
+            Ok(())
+        }
+        Command::Token(args) => token(args),
+    }
+}
+
+async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
+    let config = ServeConfig {
+        listen: args.listen,
+        database_url,
+        demo: args.demo,
+        jwt_secret: args.jwt_secret,
+        migrate: !args.no_migrate,
+    };
+    let app = Application::build(config).await?;
+    let addr = app.local_addr()?;
+    tracing::info!(%addr, "serving GraphQL at http://{addr}/graphql, playground at http://{addr}/");
+    app.run_until_stopped().await.context("serving")
+}
+
+async fn migrate(database_url: &str, action: MigrateAction) -> anyhow::Result<()> {
+    let db = db::connect(database_url)
+        .await
+        .context("connecting to the database")?;
+    match action {
+        MigrateAction::Up => Migrator::up(&db, None).await?,
+        MigrateAction::Down => Migrator::down(&db, Some(1)).await?,
+        MigrateAction::Status => Migrator::status(&db).await?,
+        MigrateAction::Fresh => Migrator::fresh(&db).await?,
+    }
+    Ok(())
+}
+
+async fn seed(database_url: &str, args: SeedArgs) -> anyhow::Result<()> {
+    let db = db::connect(database_url)
+        .await
+        .context("connecting to the database")?;
+    db::migrate(&db).await.context("applying migrations")?;
+    if args.demo {
+        if seed::demo::load_if_empty(&db).await? {
+            println!("loaded the demo data set");
+        } else {
+            println!("the database already holds hunts: demo data not loaded");
+        }
+        return Ok(());
+    }
+    let spec = Spec {
+        hunts: args.hunts.unwrap_or(0),
+        clues_per_hunt: args.clues_per_hunt,
+        players: args.players,
+        seed: args.seed,
+    };
+    let counts = seed::generate::generate(&db, &spec).await?;
+    println!("{counts}");
+    Ok(())
+}
+
+fn token(args: TokenArgs) -> anyhow::Result<()> {
+    let secret = match &args.jwt_secret {
+        Some(secret) => secret.as_str(),
+        None => {
+            eprintln!(
+                "note: no HUNT_JWT_SECRET set; signing with the development secret that `serve --demo` accepts"
+            );
+            DEVELOPMENT_SECRET
+        }
+    };
+    if args
+        .role
+        .as_deref()
+        .is_some_and(|role| role != ORGANIZER_ROLE)
+    {
+        anyhow::bail!("the only role is `{ORGANIZER_ROLE}`");
+    }
+    let token = JwtKeys::hs256(secret).mint(&args.sub, args.role.as_deref(), args.ttl)?;
+    println!("{token}");
+    Ok(())
+}

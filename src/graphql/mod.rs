@@ -1,0 +1,12 @@
+//! The GraphQL API: schema assembly, root operations, output types, and the glue that turns loader and game
+//! results into GraphQL values and coded errors.
+
+pub mod context;
+pub mod error;
+pub mod id;
+pub mod mutation;
+pub mod query;
+pub mod schema;
+pub mod types;
+
+pub use schema::{TreasureSchema, build_schema, sdl};

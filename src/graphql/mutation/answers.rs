@@ -1,0 +1,37 @@
+//! Submitting answers.
+
+use async_graphql::{Context, ErrorExtensions, ID, Object, Result};
+
+use crate::game::answers;
+use crate::graphql::context::{actor, db, forget_cached};
+use crate::graphql::id::{self, Kind};
+use crate::graphql::types::{Clue, SubmitAnswerResult};
+
+#[derive(Default)]
+pub struct AnswerMutation;
+
+#[Object]
+impl AnswerMutation {
+    /// Answers an unlocked clue of a hunt you joined. A right answer scores the clue's points once and unlocks
+    /// the next clue; answers are compared ignoring letter case and extra spaces.
+    async fn submit_answer(
+        &self,
+        ctx: &Context<'_>,
+        clue_id: ID,
+        answer: String,
+    ) -> Result<SubmitAnswerResult> {
+        let actor = actor(ctx, "submit answers")?;
+        forget_cached(ctx);
+        let clue_id = id::decode(Kind::Clue, "clueId", &clue_id)?;
+        let outcome = answers::submit_answer(db(ctx), actor, clue_id, answer)
+            .await
+            .map_err(|e| e.extend())?;
+        Ok(SubmitAnswerResult {
+            correct: outcome.correct,
+            points_awarded: outcome.points_awarded,
+            clue: Clue(outcome.clue),
+            next_clue: outcome.next_clue.map(Clue),
+            attempts_left: None,
+        })
+    }
+}

@@ -1,0 +1,74 @@
+//! Organisers' mutations.
+
+use async_graphql::{Context, ErrorExtensions, ID, Object, Result};
+
+use crate::game::hunts::{self, NewClue, NewHunt};
+use crate::graphql::context::{actor, db, forget_cached};
+use crate::graphql::id::{self, Kind};
+use crate::graphql::types::{AddClueInput, Clue, CreateHuntInput, Hunt};
+
+#[derive(Default)]
+pub struct HuntMutation;
+
+#[Object]
+impl HuntMutation {
+    /// Creates a hunt as a `DRAFT` owned by you. Needs the `organizer` role.
+    async fn create_hunt(&self, ctx: &Context<'_>, input: CreateHuntInput) -> Result<Hunt> {
+        let actor = actor(ctx, "create hunts")?;
+        forget_cached(ctx);
+        let new = NewHunt {
+            slug: input.slug,
+            title: input.title,
+            description: input.description,
+            starts_at: input.starts_at,
+            ends_at: input.ends_at,
+        };
+        Ok(Hunt(
+            hunts::create_hunt(db(ctx), actor, new)
+                .await
+                .map_err(|e| e.extend())?,
+        ))
+    }
+
+    /// Appends a clue to one of your draft hunts. The answer is stored only as a salted hash.
+    async fn add_clue(&self, ctx: &Context<'_>, input: AddClueInput) -> Result<Clue> {
+        let actor = actor(ctx, "add clues")?;
+        forget_cached(ctx);
+        let new = NewClue {
+            hunt_id: id::decode(Kind::Hunt, "huntId", &input.hunt_id)?,
+            title: input.title,
+            riddle: input.riddle,
+            answer: input.answer,
+            points: input.points,
+        };
+        Ok(Clue(
+            hunts::add_clue(db(ctx), actor, new)
+                .await
+                .map_err(|e| e.extend())?,
+        ))
+    }
+
+    /// Opens one of your draft hunts for play (`DRAFT` -> `ACTIVE`). It needs at least one clue.
+    async fn start_hunt(&self, ctx: &Context<'_>, hunt_id: ID) -> Result<Hunt> {
+        let actor = actor(ctx, "start hunts")?;
+        forget_cached(ctx);
+        let hunt_id = id::decode(Kind::Hunt, "huntId", &hunt_id)?;
+        Ok(Hunt(
+            hunts::start_hunt(db(ctx), actor, hunt_id)
+                .await
+                .map_err(|e| e.extend())?,
+        ))
+    }
+
+    /// Closes one of your active hunts (`ACTIVE` -> `ENDED`); its leaderboard becomes final.
+    async fn end_hunt(&self, ctx: &Context<'_>, hunt_id: ID) -> Result<Hunt> {
+        let actor = actor(ctx, "end hunts")?;
+        forget_cached(ctx);
+        let hunt_id = id::decode(Kind::Hunt, "huntId", &hunt_id)?;
+        Ok(Hunt(
+            hunts::end_hunt(db(ctx), actor, hunt_id)
+                .await
+                .map_err(|e| e.extend())?,
+        ))
+    }
+}

@@ -1,0 +1,60 @@
+//! Reading hunts and clues.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ErrorExtensions, ID, Object, Result};
+
+use crate::game;
+use crate::graphql::context::{db, load};
+use crate::graphql::error::coded;
+use crate::graphql::id::{self, Kind};
+use crate::graphql::types::{Clue, Hunt, HuntStatus, PageArgs, page};
+use crate::loaders::{ClueId, HuntId, HuntSlug};
+
+#[derive(Default)]
+pub struct HuntQuery;
+
+#[Object]
+impl HuntQuery {
+    /// A hunt by `id` or by `slug` (give exactly one); `null` if there is none.
+    async fn hunt(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> Result<Option<Hunt>> {
+        let found = match (id, slug) {
+            (Some(id), None) => load(ctx, HuntId(id::decode(Kind::Hunt, "id", &id)?)).await?,
+            (None, Some(slug)) => load(ctx, HuntSlug(slug)).await?,
+            _ => return Err(coded("BAD_USER_INPUT", "give exactly one of id and slug")),
+        };
+        Ok(found.map(Hunt))
+    }
+
+    /// Hunts in creation order, optionally only those of one status.
+    async fn hunts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many hunts to return (0 to 100).", default = 20)] first: i32,
+        #[graphql(desc = "Return hunts after this cursor (an `endCursor` of a previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Only hunts in this status.")] status: Option<HuntStatus>,
+    ) -> Result<Connection<String, Hunt>> {
+        let args = PageArgs::parse(first, after.as_deref())?;
+        let (hunts, has_next) =
+            game::hunts::list_hunts(db(ctx), status.map(Into::into), args.after, args.limit)
+                .await
+                .map_err(|e| e.extend())?;
+        Ok(page(
+            args.after,
+            has_next,
+            hunts.into_iter().map(|h| (h.id, Hunt(h))),
+        ))
+    }
+
+    /// A clue by id; `null` if there is none.
+    async fn clue(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Clue>> {
+        Ok(load(ctx, ClueId(id::decode(Kind::Clue, "id", &id)?))
+            .await?
+            .map(Clue))
+    }
+}

@@ -1,0 +1,42 @@
+//! `LeaderboardEntry`: one line of a hunt's ranking.
+
+use async_graphql::{Context, Object, Result};
+use chrono::{DateTime, Utc};
+
+use super::Player;
+use crate::game::leaderboard::Ranked;
+use crate::graphql::context::load_some;
+use crate::loaders::PlayerId;
+
+/// A player's place in a hunt's ranking.
+pub struct LeaderboardEntry(pub Ranked);
+
+#[Object]
+impl LeaderboardEntry {
+    /// 1-based rank; players tied on score and last solve time share it.
+    async fn rank(&self) -> u32 {
+        self.0.rank
+    }
+
+    /// The player.
+    async fn player(&self, ctx: &Context<'_>) -> Result<Player> {
+        Ok(Player(
+            load_some(ctx, PlayerId(self.0.line.player_id)).await?,
+        ))
+    }
+
+    /// Points scored in this hunt.
+    async fn score(&self) -> i64 {
+        self.0.line.score
+    }
+
+    /// Clues solved in this hunt.
+    async fn solved_count(&self) -> i64 {
+        self.0.line.solved_count
+    }
+
+    /// When the player last solved a clue in this hunt; `null` if they have not solved any.
+    async fn last_solved_at(&self) -> Option<DateTime<Utc>> {
+        self.0.line.last_solved_at
+    }
+}

@@ -1,0 +1,52 @@
+//! Forward cursor pagination (`first`, `after`) for Relay-style connections.
+
+use async_graphql::OutputType;
+use async_graphql::Result;
+use async_graphql::connection::{Connection, Edge};
+
+use crate::graphql::error::coded;
+use crate::graphql::id::{self, Kind};
+
+/// The most items one page may hold.
+pub const MAX_FIRST: i32 = 100;
+
+/// Validated pagination arguments: how many, after which row id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageArgs {
+    pub after: Option<i64>,
+    pub limit: u64,
+}
+
+impl PageArgs {
+    /// Checks `first` (0 to [`MAX_FIRST`]) and decodes `after`.
+    pub fn parse(first: i32, after: Option<&str>) -> Result<Self> {
+        if !(0..=MAX_FIRST).contains(&first) {
+            return Err(coded(
+                "BAD_USER_INPUT",
+                format!("first must be between 0 and {MAX_FIRST}"),
+            ));
+        }
+        let after = after
+            .map(|cursor| id::decode(Kind::Cursor, "after", cursor))
+            .transpose()?;
+        Ok(Self {
+            after,
+            limit: u64::try_from(first).unwrap_or(0),
+        })
+    }
+}
+
+/// A connection page from `(row id, node)` pairs in order; the row id becomes the edge's cursor.
+pub fn page<N: OutputType>(
+    after: Option<i64>,
+    has_next: bool,
+    items: impl IntoIterator<Item = (i64, N)>,
+) -> Connection<String, N> {
+    let mut connection = Connection::new(after.is_some(), has_next);
+    connection.edges.extend(
+        items
+            .into_iter()
+            .map(|(row_id, node)| Edge::new(id::encode(Kind::Cursor, row_id), node)),
+    );
+    connection
+}

@@ -1,0 +1,68 @@
+//! `Player`: someone who plays hunts.
+
+use async_graphql::{Context, ID, Object, Result};
+
+use super::{Hunt, Solve, User};
+use crate::entity::player;
+use crate::graphql::context::load;
+use crate::graphql::id::{self, Kind, to_id};
+use crate::loaders::{HuntsOfPlayer, SolvesOfPlayer};
+
+/// A player: one per account, known by a unique handle.
+pub struct Player(pub player::Model);
+
+#[Object]
+impl Player {
+    /// Opaque, stable identifier.
+    async fn id(&self) -> ID {
+        to_id(Kind::Player, self.0.id)
+    }
+
+    /// Unique handle, such as `long_john`; unique regardless of letter case.
+    async fn handle(&self) -> &str {
+        &self.0.handle
+    }
+
+    /// Name to show.
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+
+    /// The hunts this player joined, in joining order.
+    async fn hunts(&self, ctx: &Context<'_>) -> Result<Vec<Hunt>> {
+        let hunts = load(ctx, HuntsOfPlayer(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(hunts.iter().cloned().map(Hunt).collect())
+    }
+
+    /// Every clue this player solved, earliest first.
+    async fn solves(&self, ctx: &Context<'_>) -> Result<Vec<Solve>> {
+        let solves = load(ctx, SolvesOfPlayer(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(solves.iter().cloned().map(Solve).collect())
+    }
+
+    /// Points scored in one hunt, or across all hunts when `huntId` is omitted.
+    async fn score(&self, ctx: &Context<'_>, hunt_id: Option<ID>) -> Result<i64> {
+        let hunt_id = hunt_id
+            .map(|h| id::decode(Kind::Hunt, "huntId", &h))
+            .transpose()?;
+        let solves = load(ctx, SolvesOfPlayer(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(solves
+            .iter()
+            .filter(|s| hunt_id.is_none_or(|h| s.hunt_id == h))
+            .map(|s| i64::from(s.points))
+            .sum())
+    }
+
+    /// The account behind this player, owned by the accounts service.
+    async fn account(&self) -> User {
+        User {
+            id: ID(self.0.account_id.clone()),
+        }
+    }
+}

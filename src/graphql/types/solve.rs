@@ -1,0 +1,35 @@
+//! `Solve`: a player solved a clue.
+
+use async_graphql::{Context, Object, Result};
+use chrono::{DateTime, Utc};
+
+use super::{Clue, Player};
+use crate::entity::solve;
+use crate::graphql::context::load_some;
+use crate::loaders::{ClueId, PlayerId};
+
+/// A clue solved by a player, once and for good.
+pub struct Solve(pub solve::Model);
+
+#[Object]
+impl Solve {
+    /// Who solved it.
+    async fn player(&self, ctx: &Context<'_>) -> Result<Player> {
+        Ok(Player(load_some(ctx, PlayerId(self.0.player_id)).await?))
+    }
+
+    /// Which clue.
+    async fn clue(&self, ctx: &Context<'_>) -> Result<Clue> {
+        Ok(Clue(load_some(ctx, ClueId(self.0.clue_id)).await?))
+    }
+
+    /// When.
+    async fn solved_at(&self) -> DateTime<Utc> {
+        self.0.solved_at
+    }
+
+    /// Points it scored.
+    async fn points(&self) -> i32 {
+        self.0.points
+    }
+}

@@ -1,0 +1,27 @@
+//! `User`: the accounts service's entity, which this subgraph extends with `player`.
+
+use async_graphql::{Context, ID, Object, Result};
+
+use super::Player;
+use crate::graphql::context::load;
+use crate::loaders::PlayerAccount;
+
+/// An account, owned by the accounts service. This service contributes its `player`.
+pub struct User {
+    pub id: ID,
+}
+
+#[Object]
+impl User {
+    /// The account id (the `sub` of its tokens).
+    async fn id(&self) -> &ID {
+        &self.id
+    }
+
+    /// The player this account registered, if any.
+    async fn player(&self, ctx: &Context<'_>) -> Result<Option<Player>> {
+        Ok(load(ctx, PlayerAccount(self.id.to_string()))
+            .await?
+            .map(Player))
+    }
+}

@@ -1,0 +1,284 @@
+//! GraphQL over HTTP, following the GraphQL-over-HTTP specification.
+//!
+//! - `POST` takes `application/json` bodies (a request or a batch array); other content types get 415.
+//! - `GET` takes `query`, `variables`, `operationName` in the query string and runs queries only: a mutation
+//!   over `GET` gets 405 with `Allow: POST`.
+//! - Responses are `application/graphql-response+json` unless the client accepts only `application/json`. In
+//!   the former, a request that fails before execution (unparsable, invalid) gets 400; in the latter, 200.
+//! - A bearer token that is present but bad gets 401 with an `UNAUTHENTICATED` error; no token is anonymous.
+
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::{BatchRequest, BatchResponse, Request};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::AppState;
+use crate::auth::Caller;
+use crate::loaders::Store;
+
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+
+/// The media type the client gets.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MediaType {
+    GraphqlResponseJson,
+    Json,
+}
+
+impl MediaType {
+    /// From the `Accept` header; `None` if the client accepts neither media type.
+    fn negotiate(headers: &HeaderMap) -> Option<Self> {
+        let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+            // The spec: no Accept header means `application/json`.
+            return Some(Self::Json);
+        };
+        let ranges: Vec<&str> = accept
+            .split(',')
+            .map(|range| range.split(';').next().unwrap_or("").trim())
+            .collect();
+        if ranges
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(GRAPHQL_RESPONSE_JSON))
+        {
+            Some(Self::GraphqlResponseJson)
+        } else if ranges
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(JSON) || *r == "application/*")
+        {
+            Some(Self::Json)
+        } else if ranges.iter().any(|r| *r == "*/*") {
+            Some(Self::GraphqlResponseJson)
+        } else {
+            None
+        }
+    }
+
+    fn header_value(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Self::GraphqlResponseJson => "application/graphql-response+json; charset=utf-8",
+            Self::Json => "application/json; charset=utf-8",
+        })
+    }
+}
+
+/// `GET /graphql?query=...`: queries only.
+pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    let Some(media) = MediaType::negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let request = match async_graphql::http::parse_query_string(uri.query().unwrap_or_default()) {
+        Ok(request) => request,
+        Err(err) => {
+            return request_error(
+                media,
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                &format!("invalid GraphQL GET request: {err}"),
+            );
+        }
+    };
+    if selects_mutation(&request) {
+        let mut response = request_error(
+            media,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            "mutations must be sent with POST",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    execute(&state, &headers, media, BatchRequest::Single(request)).await
+}
+
+/// `POST /graphql` with a JSON body.
+pub async fn post_graphql(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(media) = MediaType::negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::trim);
+    if !content_type.is_some_and(|ct| ct.eq_ignore_ascii_case(JSON)) {
+        return request_error(
+            media,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send the request as application/json",
+        );
+    }
+    let batch: BatchRequest = match serde_json::from_slice(&body) {
+        Ok(batch) => batch,
+        Err(err) => {
+            let reason = match err.classify() {
+                serde_json::error::Category::Data => "the body is JSON but not a GraphQL request",
+                _ => "the body is not valid JSON",
+            };
+            return request_error(media, StatusCode::BAD_REQUEST, "BAD_REQUEST", reason);
+        }
+    };
+    execute(&state, &headers, media, batch).await
+}
+
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    media: MediaType,
+    batch: BatchRequest,
+) -> Response {
+    let caller = match authenticate(state, headers) {
+        Ok(caller) => caller,
+        Err(message) => {
+            let mut response =
+                request_error(media, StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", &message);
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            return response;
+        }
+    };
+    let prepare = |request: Request| {
+        request
+            .data(caller.clone())
+            .data(Store::loaders(state.db.clone()))
+    };
+    let response = match batch {
+        BatchRequest::Single(request) => {
+            BatchResponse::Single(state.schema.execute(prepare(request)).await)
+        }
+        BatchRequest::Batch(requests) => {
+            if requests.is_empty() {
+                return request_error(
+                    media,
+                    StatusCode::BAD_REQUEST,
+                    "BAD_REQUEST",
+                    "the batch is empty",
+                );
+            }
+            let mut responses = Vec::with_capacity(requests.len());
+            for request in requests {
+                responses.push(state.schema.execute(prepare(request)).await);
+            }
+            BatchResponse::Batch(responses)
+        }
+    };
+    respond(media, response)
+}
+
+fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, String> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(Caller::default());
+    };
+    let Some(keys) = &state.jwt else {
+        return Err("this server accepts no tokens: no JWT secret is configured".into());
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| "the Authorization header is not text".to_owned())?;
+    keys.verify_header(value)
+        .map(|actor| Caller(Some(actor)))
+        .map_err(|err| err.to_string())
+}
+
+/// Whether the operation a GET request would run is a mutation (or subscription).
+fn selects_mutation(request: &Request) -> bool {
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+        return false; // execution reports the syntax error
+    };
+    let ty = match (&document.operations, request.operation_name.as_deref()) {
+        (DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
+        (DocumentOperations::Multiple(_), None) => None,
+    };
+    matches!(
+        ty,
+        Some(OperationType::Mutation | OperationType::Subscription)
+    )
+}
+
+fn respond(media: MediaType, response: BatchResponse) -> Response {
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CONTENT_TYPE, media.header_value());
+    for (name, value) in response.http_headers_iter() {
+        headers.append(name, value);
+    }
+    let (status, body) = match response {
+        BatchResponse::Single(single) => {
+            let status =
+                if media == MediaType::GraphqlResponseJson && failed_before_execution(&single) {
+                    StatusCode::BAD_REQUEST
+                } else {
+                    StatusCode::OK
+                };
+            (status, to_json(single))
+        }
+        BatchResponse::Batch(all) => (
+            StatusCode::OK,
+            serde_json::Value::Array(all.into_iter().map(to_json).collect()),
+        ),
+    };
+    (status, headers, body.to_string()).into_response()
+}
+
+/// The JSON of one response. A request that failed before execution has no `data` entry (as the GraphQL
+/// specification asks), and its errors carry `GRAPHQL_PARSE_FAILED` or `GRAPHQL_VALIDATION_FAILED`.
+fn to_json(mut response: async_graphql::Response) -> serde_json::Value {
+    let before_execution = failed_before_execution(&response);
+    if before_execution {
+        for error in &mut response.errors {
+            let code = if error.message.starts_with(" --> ") {
+                "GRAPHQL_PARSE_FAILED"
+            } else {
+                "GRAPHQL_VALIDATION_FAILED"
+            };
+            let extensions = error.extensions.get_or_insert_with(Default::default);
+            if extensions.get("code").is_none() {
+                extensions.set("code", code);
+            }
+        }
+    }
+    let mut json = serde_json::to_value(&response).unwrap_or_else(|err| {
+        tracing::error!(error = %err, "serialising a GraphQL response");
+        json!({ "errors": [{ "message": "internal error", "extensions": { "code": "INTERNAL" } }] })
+    });
+    if before_execution && let Some(object) = json.as_object_mut() {
+        object.remove("data");
+    }
+    json
+}
+
+/// A request error: no `data`, every error without a path (parse, validation or variable errors).
+fn failed_before_execution(response: &async_graphql::Response) -> bool {
+    response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty())
+}
+
+/// An error response for a request that was not executed.
+fn request_error(media: MediaType, status: StatusCode, code: &str, message: &str) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CONTENT_TYPE, media.header_value());
+    (status, headers, body.to_string()).into_response()
+}
+
+fn not_acceptable() -> Response {
+    let body = json!({ "errors": [{ "message": format!("accept {GRAPHQL_RESPONSE_JSON} or {JSON}"), "extensions": { "code": "NOT_ACCEPTABLE" } }] });
+    (
+        StatusCode::NOT_ACCEPTABLE,
+        [(header::CONTENT_TYPE, JSON)],
+        body.to_string(),
+    )
+        .into_response()
+}

@@ -1,0 +1,8 @@
+//! HTTP: the axum router, GraphQL over HTTP, the playground and health checks.
+
+mod graphql;
+mod health;
+mod playground;
+mod router;
+
+pub use router::{AppState, router};

@@ -1,0 +1,21 @@
+//! Batched, per-request loading of every relation, so that a nested query costs one statement per relation
+//! level however many items it touches.
+//!
+//! There is one [`Loaders`] per request (caches never cross callers); each key type below names one relation
+//! and is loaded with one `WHERE ... IN (...)` statement per batch.
+
+mod clue;
+mod enrolment;
+mod hunt;
+mod leaderboard;
+mod player;
+mod solve;
+mod store;
+
+pub use clue::{ClueId, CluesOfHunt};
+pub use enrolment::{HuntPlayersPage, HuntsOfPlayer, PlayerPage};
+pub use hunt::{HuntId, HuntSlug};
+pub use leaderboard::LeaderboardOfHunt;
+pub use player::{PlayerAccount, PlayerHandle, PlayerId};
+pub use solve::{SolvesOfClue, SolvesOfPlayer};
+pub use store::{LoadError, Loaders, Store, forget_all};

@@ -1,0 +1,58 @@
+//! Solves of clues and of players.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::Loader;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use tracing::instrument;
+
+use super::store::group_by;
+use super::{LoadError, Store};
+use crate::entity::solve;
+
+/// Every solve of a clue, earliest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SolvesOfClue(pub i64);
+
+/// Every solve of a player, earliest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SolvesOfPlayer(pub i64);
+
+impl Loader<SolvesOfClue> for Store {
+    type Value = Arc<Vec<solve::Model>>;
+    type Error = LoadError;
+
+    #[instrument(name = "load solves of clues", skip_all, fields(keys = keys.len()))]
+    async fn load(
+        &self,
+        keys: &[SolvesOfClue],
+    ) -> Result<HashMap<SolvesOfClue, Arc<Vec<solve::Model>>>, LoadError> {
+        let rows = solve::Entity::find()
+            .filter(solve::Column::ClueId.is_in(keys.iter().map(|k| k.0)))
+            .order_by_asc(solve::Column::SolvedAt)
+            .order_by_asc(solve::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(group_by(keys, rows, |s| SolvesOfClue(s.clue_id)))
+    }
+}
+
+impl Loader<SolvesOfPlayer> for Store {
+    type Value = Arc<Vec<solve::Model>>;
+    type Error = LoadError;
+
+    #[instrument(name = "load solves of players", skip_all, fields(keys = keys.len()))]
+    async fn load(
+        &self,
+        keys: &[SolvesOfPlayer],
+    ) -> Result<HashMap<SolvesOfPlayer, Arc<Vec<solve::Model>>>, LoadError> {
+        let rows = solve::Entity::find()
+            .filter(solve::Column::PlayerId.is_in(keys.iter().map(|k| k.0)))
+            .order_by_asc(solve::Column::SolvedAt)
+            .order_by_asc(solve::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(group_by(keys, rows, |s| SolvesOfPlayer(s.player_id)))
+    }
+}

@@ -1,0 +1,118 @@
+//! Building and running the server: what `serve` does, and what tests call with their own config and port 0.
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use anyhow::Context as _;
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+
+use crate::auth::{DEVELOPMENT_SECRET, JwtKeys};
+use crate::config::ServeConfig;
+use crate::http::{AppState, router};
+use crate::{db, graphql, seed};
+
+/// A server bound to its address, ready to run.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects and migrates the database, loads the demo data if asked, and binds the listener.
+    pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
+        let db = db::connect(&config.database_url)
+            .await
+            .context("connecting to the database")?;
+        if config.migrate {
+            db::migrate(&db).await.context("applying migrations")?;
+        }
+        if config.demo {
+            if seed::demo::load_if_empty(&db)
+                .await
+                .context("loading the demo data")?
+            {
+                tracing::info!("loaded the demo data set");
+            }
+        }
+        let jwt = match (&config.jwt_secret, config.demo) {
+            (Some(secret), _) => Some(JwtKeys::hs256(secret)),
+            (None, true) => {
+                tracing::warn!(
+                    secret = DEVELOPMENT_SECRET,
+                    "demo mode: accepting tokens signed with the development secret; never use it in production"
+                );
+                Some(JwtKeys::hs256(DEVELOPMENT_SECRET))
+            }
+            (None, false) => {
+                tracing::warn!(
+                    "no JWT secret configured: every caller is anonymous and mutations are refused"
+                );
+                None
+            }
+        };
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("listening on {}", config.listen))?;
+        let state = AppState {
+            schema: graphql::build_schema(Some(db.clone())),
+            db,
+            jwt,
+        };
+        Ok(Self { listener, state })
+    }
+
+    /// The address actually bound (the port is chosen by the OS when the config said 0).
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The database the server uses.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.state.db
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then finishes in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `signal` completes, then finishes in-flight requests.
+    pub async fn run_until(
+        self,
+        signal: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let app = router(self.state);
+        axum::serve(self.listener, app)
+            .with_graceful_shutdown(signal)
+            .await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
