@@ -70,15 +70,10 @@ pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, uri:
     let Some(media) = MediaType::negotiate(&headers) else {
         return not_acceptable();
     };
-    let request = match async_graphql::http::parse_query_string(uri.query().unwrap_or_default()) {
+    let request = match parse_get(uri.query().unwrap_or_default()) {
         Ok(request) => request,
-        Err(err) => {
-            return request_error(
-                media,
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                &format!("invalid GraphQL GET request: {err}"),
-            );
+        Err(reason) => {
+            return request_error(media, StatusCode::BAD_REQUEST, "BAD_REQUEST", &reason);
         }
     };
     if selects_mutation(&request) {
@@ -189,6 +184,36 @@ fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, String>
     keys.verify_header(value)
         .map(|actor| Caller(Some(actor)))
         .map_err(|err| err.to_string())
+}
+
+/// The GraphQL request in a GET query string. (async-graphql's own parser expects `operation_name`, not the
+/// specification's `operationName`.)
+fn parse_get(query_string: &str) -> Result<Request, String> {
+    #[derive(serde::Deserialize)]
+    struct Params {
+        query: Option<String>,
+        #[serde(rename = "operationName")]
+        operation_name: Option<String>,
+        variables: Option<String>,
+        extensions: Option<String>,
+    }
+    let params: Params = serde_urlencoded::from_str(query_string)
+        .map_err(|_| "the query string is not a GraphQL request".to_owned())?;
+    let query = params
+        .query
+        .filter(|q| !q.trim().is_empty())
+        .ok_or_else(|| "a GET request needs a `query` parameter".to_owned())?;
+    let mut request = Request::new(query);
+    request.operation_name = params.operation_name.filter(|name| !name.is_empty());
+    if let Some(variables) = params.variables.filter(|v| !v.is_empty()) {
+        request.variables = serde_json::from_str(&variables)
+            .map_err(|_| "`variables` must be a JSON object".to_owned())?;
+    }
+    if let Some(extensions) = params.extensions.filter(|e| !e.is_empty()) {
+        request.extensions = serde_json::from_str(&extensions)
+            .map_err(|_| "`extensions` must be a JSON object".to_owned())?;
+    }
+    Ok(request)
 }
 
 /// Whether the operation a GET request would run is a mutation (or subscription).

@@ -1,0 +1,244 @@
+//! `spawn_app()` and the small vocabulary the tests speak.
+
+use std::time::Duration;
+
+use reqwest::header::CONTENT_TYPE;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+use treasure_hunt::auth::JwtKeys;
+use treasure_hunt::config::ServeConfig;
+use treasure_hunt::startup::Application;
+
+pub const SECRET: &str = "integration-test-secret";
+
+/// A running server on a fresh database.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    keys: JwtKeys,
+    _dir: Option<tempfile::TempDir>,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+/// A fresh, empty database: PostgreSQL under `TEST_DATABASE_URL`, else an SQLite file in a temporary folder.
+pub async fn fresh_database() -> (String, Option<tempfile::TempDir>) {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(base) if !base.is_empty() => {
+            let admin = Database::connect(&base)
+                .await
+                .expect("connect to TEST_DATABASE_URL");
+            let name = format!("th_test_{}", uuid_like());
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create a test database");
+            admin.close().await.ok();
+            let (prefix, _) = base
+                .rsplit_once('/')
+                .expect("TEST_DATABASE_URL ends in /DATABASE");
+            (format!("{prefix}/{name}"), None)
+        }
+        _ => {
+            let dir = tempfile::tempdir().expect("temporary folder");
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+            (url, Some(dir))
+        }
+    }
+}
+
+fn uuid_like() -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    (0..16)
+        .map(|_| format!("{:x}", rng.random_range(0..16u8)))
+        .collect()
+}
+
+/// Starts the server on a fresh database.
+pub async fn spawn_app() -> TestApp {
+    let (database_url, dir) = fresh_database().await;
+    spawn_app_on(database_url, dir, false).await
+}
+
+/// Starts the server on a fresh database holding the demo data set.
+pub async fn spawn_demo_app() -> TestApp {
+    let (database_url, dir) = fresh_database().await;
+    spawn_app_on(database_url, dir, true).await
+}
+
+async fn spawn_app_on(database_url: String, dir: Option<tempfile::TempDir>, demo: bool) -> TestApp {
+    treasure_hunt::telemetry::init();
+    let mut config = ServeConfig::local(database_url);
+    config.jwt_secret = Some(SECRET.to_owned());
+    config.demo = demo;
+    let app = Application::build(config)
+        .await
+        .expect("build the application");
+    let address = format!("http://{}", app.local_addr().expect("bound address"));
+    let db = app.db().clone();
+    let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async {
+        stopped.await.ok();
+    }));
+    TestApp {
+        address,
+        client: reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("HTTP client"),
+        db,
+        keys: JwtKeys::hs256(SECRET),
+        _dir: dir,
+        _shutdown: shutdown,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// A token for account `sub`.
+    pub fn token(&self, sub: &str) -> String {
+        self.keys
+            .mint(sub, None, Duration::from_secs(3600))
+            .unwrap()
+    }
+
+    /// A token for account `sub` with the organiser role.
+    pub fn organizer_token(&self, sub: &str) -> String {
+        self.keys
+            .mint(sub, Some("organizer"), Duration::from_secs(3600))
+            .unwrap()
+    }
+
+    /// POSTs a GraphQL request and returns the JSON body (whatever the status).
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self
+            .client
+            .post(self.url("/graphql"))
+            .header(CONTENT_TYPE, "application/json")
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap().json().await.unwrap()
+    }
+
+    /// Like [`gql`](Self::gql) but fails the test on any error, returning `data`.
+    pub async fn ok(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let body = self.gql(token, query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+        body["data"].clone()
+    }
+
+    /// Creates a hunt as `organizer`, returning its id.
+    pub async fn create_hunt(&self, organizer: &str, slug: &str) -> String {
+        let data = self
+            .ok(
+                Some(organizer),
+                "mutation($input: CreateHuntInput!) { createHunt(input: $input) { id } }",
+                json!({ "input": { "slug": slug, "title": format!("Hunt {slug}") } }),
+            )
+            .await;
+        data["createHunt"]["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Adds a clue to a hunt, returning its id.
+    pub async fn add_clue(
+        &self,
+        organizer: &str,
+        hunt_id: &str,
+        answer: &str,
+        points: i32,
+    ) -> String {
+        let data = self
+            .ok(
+                Some(organizer),
+                "mutation($input: AddClueInput!) { addClue(input: $input) { id } }",
+                json!({ "input": {
+                    "huntId": hunt_id, "title": format!("Clue worth {points}"),
+                    "riddle": format!("Riddle whose answer is secret ({points})"),
+                    "answer": answer, "points": points
+                } }),
+            )
+            .await;
+        data["addClue"]["id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn start_hunt(&self, organizer: &str, hunt_id: &str) {
+        self.ok(
+            Some(organizer),
+            "mutation($id: ID!) { startHunt(huntId: $id) { status } }",
+            json!({ "id": hunt_id }),
+        )
+        .await;
+    }
+
+    /// Registers a player for `token`'s account, returning the player's id.
+    pub async fn register(&self, token: &str, handle: &str) -> String {
+        let data = self
+            .ok(
+                Some(token),
+                "mutation($input: RegisterPlayerInput!) { registerPlayer(input: $input) { id } }",
+                json!({ "input": { "handle": handle, "displayName": format!("The {handle}") } }),
+            )
+            .await;
+        data["registerPlayer"]["id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn join(&self, token: &str, hunt_id: &str) {
+        self.ok(
+            Some(token),
+            "mutation($id: ID!) { joinHunt(huntId: $id) { id } }",
+            json!({ "id": hunt_id }),
+        )
+        .await;
+    }
+
+    /// Submits an answer and returns the whole response body.
+    pub async fn submit(&self, token: &str, clue_id: &str, answer: &str) -> Value {
+        self.gql(
+            Some(token),
+            "mutation($clue: ID!, $answer: String!) {
+                submitAnswer(clueId: $clue, answer: $answer) {
+                    correct pointsAwarded attemptsLeft
+                    clue { id position riddle }
+                    nextClue { id position riddle unlocked }
+                }
+            }",
+            json!({ "clue": clue_id, "answer": answer }),
+        )
+        .await
+    }
+}
+
+/// A started hunt with three clues (answers "one", "two", "three"; 10, 20, 30 points), owned by "org".
+pub struct Fixture {
+    pub organizer: String,
+    pub hunt_id: String,
+    pub clue_ids: Vec<String>,
+}
+
+pub async fn active_hunt(app: &TestApp, slug: &str) -> Fixture {
+    let organizer = app.organizer_token("org");
+    let hunt_id = app.create_hunt(&organizer, slug).await;
+    let mut clue_ids = Vec::new();
+    for (answer, points) in [("one", 10), ("two", 20), ("three", 30)] {
+        clue_ids.push(app.add_clue(&organizer, &hunt_id, answer, points).await);
+    }
+    app.start_hunt(&organizer, &hunt_id).await;
+    Fixture {
+        organizer,
+        hunt_id,
+        clue_ids,
+    }
+}
+
+/// The `extensions.code` of the first error.
+pub fn code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("<no code>")
+}

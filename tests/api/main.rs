@@ -1,0 +1,17 @@
+//! Integration tests: each starts the real server on port 0 against a fresh database (a new SQLite file, or a
+//! new PostgreSQL database when `TEST_DATABASE_URL` is set) and talks to it over HTTP.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod answers;
+mod health;
+mod http;
+mod hunts;
+mod pagination;
+mod players;
+mod queries;
+mod schema;
+mod seed;
+mod unlocking;
