@@ -27,13 +27,12 @@ impl Application {
         if config.migrate {
             db::migrate(&db).await.context("applying migrations")?;
         }
-        if config.demo {
-            if seed::demo::load_if_empty(&db)
+        if config.demo
+            && seed::demo::load_if_empty(&db)
                 .await
                 .context("loading the demo data")?
-            {
-                tracing::info!("loaded the demo data set");
-            }
+        {
+            tracing::info!("loaded the demo data set");
         }
         let jwt = match (&config.jwt_secret, config.demo) {
             (Some(secret), _) => Some(JwtKeys::hs256(secret)),

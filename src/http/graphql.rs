@@ -50,7 +50,7 @@ impl MediaType {
             .any(|r| r.eq_ignore_ascii_case(JSON) || *r == "application/*")
         {
             Some(Self::Json)
-        } else if ranges.iter().any(|r| *r == "*/*") {
+        } else if ranges.contains(&"*/*") {
             Some(Self::GraphqlResponseJson)
         } else {
             None

@@ -8,6 +8,9 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app};
 
+/// Request headers as (name, value) pairs.
+type Headers<'a> = &'a [(&'a str, &'a str)];
+
 async fn post(
     app: &TestApp,
     headers: &[(&str, &str)],
@@ -200,7 +203,7 @@ async fn invalid_documents_are_400_with_graphql_response_json_and_200_with_json(
 async fn bodies_that_are_not_graphql_requests_are_refused_clearly() {
     let app = spawn_app().await;
     let json_ct = ("content-type", "application/json");
-    let cases: [(&[(&str, &str)], &str, StatusCode); 6] = [
+    let cases: [(Headers, &str, StatusCode); 6] = [
         (
             &[("content-type", "text/plain")],
             r#"{"query":"{ __typename }"}"#,

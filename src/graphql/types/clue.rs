@@ -10,7 +10,7 @@ use crate::graphql::id::{Kind, to_id};
 use crate::graphql::types::viewer::viewer_of;
 use crate::loaders::{HuntId, SolvesOfClue};
 
-/// One step of a hunt: a riddle whose answer leads to the next.
+/// The GraphQL `Clue`; its description for partners is on the `impl` below.
 pub struct Clue(pub clue::Model);
 
 impl Clue {
@@ -25,6 +25,7 @@ impl Clue {
     }
 }
 
+/// One step of a hunt: a riddle whose answer leads to the next.
 #[Object]
 impl Clue {
     /// Opaque, stable identifier.

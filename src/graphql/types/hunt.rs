@@ -23,9 +23,10 @@ pub enum HuntStatus {
     Ended,
 }
 
-/// A treasure hunt: an ordered trail of clues that players solve one after another for points.
+/// The GraphQL `Hunt`; its description for partners is on the `impl` below.
 pub struct Hunt(pub hunt::Model);
 
+/// A treasure hunt: an ordered trail of clues that players solve one after another for points.
 #[Object]
 impl Hunt {
     /// Opaque, stable identifier.

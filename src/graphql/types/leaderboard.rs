@@ -8,9 +8,10 @@ use crate::game::leaderboard::Ranked;
 use crate::graphql::context::load_some;
 use crate::loaders::PlayerId;
 
-/// A player's place in a hunt's ranking.
+/// The GraphQL `LeaderboardEntry`; its description for partners is on the `impl` below.
 pub struct LeaderboardEntry(pub Ranked);
 
+/// A player's place in a hunt's ranking.
 #[Object]
 impl LeaderboardEntry {
     /// 1-based rank; players tied on score and last solve time share it.

@@ -8,9 +8,10 @@ use crate::graphql::context::load;
 use crate::graphql::id::{self, Kind, to_id};
 use crate::loaders::{HuntsOfPlayer, SolvesOfPlayer};
 
-/// A player: one per account, known by a unique handle.
+/// The GraphQL `Player`; its description for partners is on the `impl` below.
 pub struct Player(pub player::Model);
 
+/// A player: one per account, known by a unique handle.
 #[Object]
 impl Player {
     /// Opaque, stable identifier.

@@ -8,9 +8,10 @@ use crate::entity::solve;
 use crate::graphql::context::load_some;
 use crate::loaders::{ClueId, PlayerId};
 
-/// A clue solved by a player, once and for good.
+/// The GraphQL `Solve`; its description for partners is on the `impl` below.
 pub struct Solve(pub solve::Model);
 
+/// A clue solved by a player, once and for good.
 #[Object]
 impl Solve {
     /// Who solved it.

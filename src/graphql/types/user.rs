@@ -6,11 +6,12 @@ use super::Player;
 use crate::graphql::context::load;
 use crate::loaders::PlayerAccount;
 
-/// An account, owned by the accounts service. This service contributes its `player`.
+/// The GraphQL `User`; its description for partners is on the `impl` below.
 pub struct User {
     pub id: ID,
 }
 
+/// An account, owned by the accounts service. This service contributes its `player`.
 #[Object]
 impl User {
     /// The account id (the `sub` of its tokens).
