@@ -9,6 +9,7 @@ use migration::{Migrator, MigratorTrait};
 
 use crate::auth::{DEVELOPMENT_SECRET, JwtKeys, ORGANIZER_ROLE};
 use crate::config::{DEFAULT_DATABASE_URL, ServeConfig};
+use crate::loaders::{Batching, LoaderConfig};
 use crate::seed::generate::Spec;
 use crate::startup::Application;
 use crate::{db, graphql, seed};
@@ -55,6 +56,13 @@ pub struct ServeArgs {
     /// Do not apply pending migrations at start-up.
     #[arg(long, env = "HUNT_NO_MIGRATE")]
     pub no_migrate: bool,
+    /// The most keys a dataloader batch may hold; 1 disables batching (one statement per item).
+    #[arg(long, env = "HUNT_MAX_BATCH_SIZE", default_value_t = 1_000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_batch_size: u32,
+    /// Gather dataloader batches by waiting this long (async-graphql's timer, e.g. `1ms`) instead of the
+    /// default zero-delay batching.
+    #[arg(long, env = "HUNT_BATCH_DELAY", value_parser = humantime::parse_duration)]
+    pub batch_delay: Option<Duration>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -138,6 +146,13 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
         demo: args.demo,
         jwt_secret: args.jwt_secret,
         migrate: !args.no_migrate,
+        loaders: LoaderConfig {
+            batching: match args.batch_delay {
+                Some(delay) => Batching::Delay(delay),
+                None => LoaderConfig::default().batching,
+            },
+            max_batch_size: usize::try_from(args.max_batch_size).unwrap_or(usize::MAX),
+        },
     };
     let app = Application::build(config).await?;
     let addr = app.local_addr()?;

@@ -2,6 +2,8 @@
 
 use std::net::SocketAddr;
 
+use crate::loaders::LoaderConfig;
+
 /// The default database: an SQLite file in the working directory, created on first run.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://treasure-hunt.db?mode=rwc";
 
@@ -18,6 +20,8 @@ pub struct ServeConfig {
     pub jwt_secret: Option<String>,
     /// Apply pending migrations at start-up.
     pub migrate: bool,
+    /// How dataloaders batch.
+    pub loaders: LoaderConfig,
 }
 
 impl ServeConfig {
@@ -29,6 +33,7 @@ impl ServeConfig {
             demo: false,
             jwt_secret: None,
             migrate: true,
+            loaders: LoaderConfig::default(),
         }
     }
 }

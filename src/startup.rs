@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 use crate::auth::{DEVELOPMENT_SECRET, JwtKeys};
 use crate::config::ServeConfig;
 use crate::http::{AppState, router};
+use crate::telemetry::Metrics;
 use crate::{db, graphql, seed};
 
 /// A server bound to its address, ready to run.
@@ -21,9 +22,12 @@ pub struct Application {
 impl Application {
     /// Connects and migrates the database, loads the demo data if asked, and binds the listener.
     pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
-        let db = db::connect(&config.database_url)
+        let metrics = Metrics::new();
+        let mut db = db::connect(&config.database_url)
             .await
             .context("connecting to the database")?;
+        let counter = metrics.clone();
+        db.set_metric_callback(move |_| counter.statement());
         if config.migrate {
             db::migrate(&db).await.context("applying migrations")?;
         }
@@ -54,9 +58,11 @@ impl Application {
             .await
             .with_context(|| format!("listening on {}", config.listen))?;
         let state = AppState {
-            schema: graphql::build_schema(Some(db.clone())),
+            schema: graphql::build_schema(db.clone(), metrics.clone()),
             db,
             jwt,
+            metrics,
+            loaders: config.loaders,
         };
         Ok(Self { listener, state })
     }

@@ -7,12 +7,12 @@ use sea_orm::DatabaseConnection;
 use super::error::coded;
 use crate::auth::Caller;
 use crate::game::Actor;
-use crate::loaders::{LoadError, Loaders, Store};
+use crate::loaders::{LoadError, Loaders, RelationKey, Store, ValueOf};
 
 /// Loads one value of relation key `K` through this request's loaders.
-pub async fn load<K>(ctx: &Context<'_>, key: K) -> Result<Option<<Store as Loader<K>>::Value>>
+pub async fn load<K>(ctx: &Context<'_>, key: K) -> Result<Option<ValueOf<K>>>
 where
-    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    K: RelationKey,
     Store: Loader<K, Error = LoadError>,
 {
     ctx.data_unchecked::<Loaders>()
@@ -22,9 +22,9 @@ where
 }
 
 /// Loads one value of relation key `K` that must exist (a foreign key guarantees it).
-pub async fn load_some<K>(ctx: &Context<'_>, key: K) -> Result<<Store as Loader<K>>::Value>
+pub async fn load_some<K>(ctx: &Context<'_>, key: K) -> Result<ValueOf<K>>
 where
-    K: Send + Sync + std::hash::Hash + Eq + Clone + std::fmt::Debug + 'static,
+    K: RelationKey,
     Store: Loader<K, Error = LoadError>,
 {
     let missing = format!("{key:?} is missing although referenced");
@@ -57,5 +57,5 @@ pub fn actor<'a>(ctx: &Context<'a>, to: &str) -> Result<&'a Actor> {
 
 /// Forgets what this request's loaders cached: a mutation has just changed the data.
 pub fn forget_cached(ctx: &Context<'_>) {
-    crate::loaders::forget_all(ctx.data_unchecked::<Loaders>());
+    ctx.data_unchecked::<Loaders>().forget_all();
 }

@@ -1,10 +1,14 @@
 //! Schema assembly, and the federation SDL that `treasure-hunt schema` prints.
 
-use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema};
+use std::sync::Arc;
+
+use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
 use super::mutation::{AnswerMutation, HuntMutation, PlayerMutation};
+use super::observe::RequestMetrics;
 use super::query::{EntityQuery, HuntQuery, PlayerQuery};
+use crate::telemetry::Metrics;
 
 /// Every root query field.
 #[derive(MergedObject, Default)]
@@ -16,17 +20,22 @@ pub struct Mutation(HuntMutation, PlayerMutation, AnswerMutation);
 
 pub type TreasureSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// The schema, serving from `db`. Per-request data (caller, loaders) is attached by the HTTP layer.
-pub fn build_schema(db: Option<DatabaseConnection>) -> TreasureSchema {
-    let builder =
-        Schema::build(Query::default(), Mutation::default(), EmptySubscription).enable_federation();
-    match db {
-        Some(db) => builder.data(db).finish(),
-        None => builder.finish(),
-    }
+/// The schema, serving from `db` and counting into `metrics`. Per-request data (caller, loaders) is attached
+/// by the HTTP layer.
+pub fn build_schema(db: DatabaseConnection, metrics: Arc<Metrics>) -> TreasureSchema {
+    schema_builder()
+        .data(db)
+        .extension(RequestMetrics(metrics))
+        .finish()
 }
 
 /// The federation SDL: what `schema/treasure-hunt.graphql` holds.
 pub fn sdl() -> String {
-    build_schema(None).sdl_with_options(SDLExportOptions::new().federation().sorted_fields())
+    schema_builder()
+        .finish()
+        .sdl_with_options(SDLExportOptions::new().federation().sorted_fields())
+}
+
+fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription).enable_federation()
 }

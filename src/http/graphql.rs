@@ -17,7 +17,7 @@ use serde_json::json;
 
 use super::AppState;
 use crate::auth::Caller;
-use crate::loaders::Store;
+use crate::loaders::Loaders;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -144,9 +144,11 @@ async fn execute(
         }
     };
     let prepare = |request: Request| {
-        request
-            .data(caller.clone())
-            .data(Store::loaders(state.db.clone()))
+        request.data(caller.clone()).data(Loaders::new(
+            state.db.clone(),
+            state.metrics.clone(),
+            state.loaders,
+        ))
     };
     let response = match batch {
         BatchRequest::Single(request) => {

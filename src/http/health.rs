@@ -1,4 +1,4 @@
-//! Liveness and readiness for load balancers and orchestrators.
+//! Liveness, readiness and metrics, for load balancers, orchestrators and Prometheus.
 
 use axum::Json;
 use axum::extract::State;
@@ -27,6 +27,17 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
             unready("migration state unreadable")
         }
     }
+}
+
+/// The Prometheus text exposition of this server's metrics.
+pub async fn metrics(State(state): State<AppState>) -> impl axum::response::IntoResponse {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
 }
 
 fn unready(reason: &str) -> (StatusCode, Json<Value>) {

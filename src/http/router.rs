@@ -2,11 +2,15 @@
 
 use axum::Router;
 use axum::routing::get;
+use std::sync::Arc;
+
 use sea_orm::DatabaseConnection;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::JwtKeys;
 use crate::graphql::TreasureSchema;
+use crate::loaders::LoaderConfig;
+use crate::telemetry::Metrics;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -15,9 +19,12 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// Verifies bearer tokens; `None` when no secret is configured (every caller is anonymous).
     pub jwt: Option<JwtKeys>,
+    pub metrics: Arc<Metrics>,
+    /// How each request's loaders batch.
+    pub loaders: LoaderConfig,
 }
 
-/// Every route: `/graphql`, the playground at `/`, and `/health/{live,ready}`.
+/// Every route: `/graphql`, the playground at `/`, `/health/{live,ready}` and `/metrics`.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route(
@@ -27,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(super::playground::playground))
         .route("/health/live", get(super::health::live))
         .route("/health/ready", get(super::health::ready))
+        .route("/metrics", get(super::health::metrics))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

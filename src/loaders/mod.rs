@@ -2,8 +2,9 @@
 //! level however many items it touches.
 //!
 //! There is one [`Loaders`] per request (caches never cross callers); each key type below names one relation
-//! and is loaded with one `WHERE ... IN (...)` statement per batch.
+//! and is loaded with one `WHERE ... IN (...)` statement per batch. `batching` decides how keys are gathered.
 
+mod batching;
 mod clue;
 mod enrolment;
 mod hunt;
@@ -12,10 +13,11 @@ mod player;
 mod solve;
 mod store;
 
+pub use batching::{Batching, LoaderConfig, Loaders, RelationKey, ValueOf};
 pub use clue::{ClueId, CluesOfHunt};
 pub use enrolment::{HuntPlayersPage, HuntsOfPlayer, PlayerPage};
 pub use hunt::{HuntId, HuntSlug};
 pub use leaderboard::LeaderboardOfHunt;
 pub use player::{PlayerAccount, PlayerHandle, PlayerId};
 pub use solve::{SolvesOfClue, SolvesOfPlayer};
-pub use store::{LoadError, Loaders, Store, forget_all};
+pub use store::{LoadError, Store};

@@ -1,4 +1,4 @@
-//! The loader behind every key type, and its per-request construction.
+//! The storage behind every relation key type.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -7,26 +7,24 @@ use std::sync::Arc;
 use async_graphql::dataloader::DataLoader;
 use sea_orm::{DatabaseConnection, DbErr};
 
-/// Per-request loaders: one [`DataLoader`] over the [`Store`], keyed by relation.
-pub type Loaders = DataLoader<Store>;
+use super::batching::Measured;
 
-/// Loads rows for batches of keys; a `Loader<K>` impl per relation key `K`.
+/// Loads rows for batches of keys: one `Loader<K>` impl per relation key `K`, each one statement.
 #[derive(Clone)]
 pub struct Store {
     pub(crate) db: DatabaseConnection,
-}
-
-impl Store {
-    /// Fresh loaders with empty caches, for one request.
-    pub fn loaders(db: DatabaseConnection) -> Loaders {
-        DataLoader::new(Store { db }, tokio::spawn)
-    }
 }
 
 /// A failed batch load. Cloneable because every key of the batch receives it.
 #[derive(Clone, Debug, thiserror::Error)]
 #[error("loading from the database failed: {0}")]
 pub struct LoadError(pub Arc<DbErr>);
+
+impl LoadError {
+    pub(crate) fn internal(message: impl Into<String>) -> Self {
+        Self(Arc::new(DbErr::Custom(message.into())))
+    }
+}
 
 impl From<DbErr> for LoadError {
     fn from(err: DbErr) -> Self {
@@ -52,8 +50,8 @@ where
     grouped.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()
 }
 
-/// Empties every cache of `loaders`, so that what a mutation changed is read afresh.
-pub fn forget_all(loaders: &Loaders) {
+/// Empties every cache of an async-graphql `DataLoader` (it has no "clear all").
+pub(crate) fn clear_all(loaders: &DataLoader<Measured>) {
     use super::*;
     loaders.clear::<HuntId>();
     loaders.clear::<HuntSlug>();

@@ -344,3 +344,24 @@ async fn the_playground_is_served_at_the_root() {
     assert!(html.to_lowercase().contains("graphiql"));
     assert!(html.contains("/graphql"));
 }
+
+#[tokio::test]
+async fn response_keys_follow_the_query_for_plain_fields() {
+    let app = spawn_app().await;
+    let org = app.organizer_token("org");
+    app.create_hunt(&org, "ordered").await;
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header(CONTENT_TYPE, "application/json")
+        .body(r#"{"query":"{ hunt(slug: \"ordered\") { title status slug description } }"}"#)
+        .send()
+        .await
+        .unwrap();
+    let text = response.text().await.unwrap();
+    let positions: Vec<usize> = ["\"title\"", "\"status\"", "\"slug\"", "\"description\""]
+        .iter()
+        .map(|key| text.find(key).unwrap())
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{text}");
+}

@@ -1,4 +1,4 @@
-//! Logging set-up: `tracing` to stderr, filtered by `RUST_LOG` (default `info`).
+//! Logging: `tracing` to stderr, filtered by `RUST_LOG` (default `info`).
 
 use tracing_subscriber::{EnvFilter, fmt};
 

@@ -1,0 +1,118 @@
+//! Prometheus metrics of one running server, rendered at `GET /metrics`.
+//!
+//! Each [`Metrics`] owns its own recorder rather than the process-global one, so that several servers in one
+//! process (the tests start dozens) each count exactly their own statements and requests.
+
+use std::sync::Arc;
+
+use metrics::{
+    Counter, Histogram, Key, KeyName, Label, Level, Metadata, Recorder, SharedString, Unit,
+};
+use metrics_exporter_prometheus::{
+    Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder,
+};
+
+const STATEMENTS: &str = "db_statements_total";
+const BATCH_SIZE: &str = "dataloader_batch_size";
+const REQUESTS: &str = "graphql_requests_total";
+const DURATION: &str = "graphql_request_duration_seconds";
+
+const METADATA: Metadata<'static> =
+    Metadata::new(module_path!(), Level::INFO, Some(module_path!()));
+
+/// The metrics of one server.
+pub struct Metrics {
+    recorder: PrometheusRecorder,
+    handle: PrometheusHandle,
+    statements: Counter,
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Metrics(..)")
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Arc<Self> {
+        let builder = PrometheusBuilder::new()
+            .set_buckets_for_metric(
+                Matcher::Full(BATCH_SIZE.into()),
+                &[
+                    1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1_000.0, 5_000.0,
+                    30_000.0,
+                ],
+            )
+            .and_then(|b| {
+                b.set_buckets_for_metric(
+                    Matcher::Full(DURATION.into()),
+                    &[
+                        0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
+                        2.5, 5.0, 10.0,
+                    ],
+                )
+            })
+            .unwrap_or_else(|_| PrometheusBuilder::new());
+        let recorder = builder.build_recorder();
+        let handle = recorder.handle();
+        recorder.describe_counter(
+            KeyName::from_const_str(STATEMENTS),
+            Some(Unit::Count),
+            SharedString::const_str("SQL statements sent to the database."),
+        );
+        recorder.describe_histogram(
+            KeyName::from_const_str(BATCH_SIZE),
+            Some(Unit::Count),
+            SharedString::const_str("Keys per dataloader batch, by loader."),
+        );
+        recorder.describe_counter(
+            KeyName::from_const_str(REQUESTS),
+            Some(Unit::Count),
+            SharedString::const_str("GraphQL operations, by operation type and outcome."),
+        );
+        recorder.describe_histogram(
+            KeyName::from_const_str(DURATION),
+            Some(Unit::Seconds),
+            SharedString::const_str("Time to execute a GraphQL operation, by operation type."),
+        );
+        let statements = recorder.register_counter(&Key::from_static_name(STATEMENTS), &METADATA);
+        Arc::new(Self {
+            recorder,
+            handle,
+            statements,
+        })
+    }
+
+    /// Counts one SQL statement.
+    pub fn statement(&self) {
+        self.statements.increment(1);
+    }
+
+    /// Records the size of one batch of `loader`.
+    pub fn batch(&self, loader: &'static str, keys: usize) {
+        let key = Key::from_parts(BATCH_SIZE, vec![Label::new("loader", loader)]);
+        self.histogram(&key).record(keys as f64);
+    }
+
+    /// Records one GraphQL operation: its type (`query`, `mutation`, ...), its outcome and how long it took.
+    pub fn request(&self, operation_type: &'static str, outcome: &'static str, seconds: f64) {
+        let labels = vec![
+            Label::new("operation_type", operation_type),
+            Label::new("outcome", outcome),
+        ];
+        self.recorder
+            .register_counter(&Key::from_parts(REQUESTS, labels), &METADATA)
+            .increment(1);
+        let key = Key::from_parts(DURATION, vec![Label::new("operation_type", operation_type)]);
+        self.histogram(&key).record(seconds);
+    }
+
+    /// The Prometheus text exposition of every metric.
+    pub fn render(&self) -> String {
+        self.handle.render()
+    }
+
+    fn histogram(&self, key: &Key) -> Histogram {
+        self.recorder.register_histogram(key, &METADATA)
+    }
+}
