@@ -2,9 +2,9 @@
 //!
 //! Two policies, chosen by measurement (see BENCHMARKS.md):
 //!
-//! - [`Batching::Yield`], the default: a load registers its key, then yields to the executor a few times before
-//!   dispatching, so every sibling resolver polled meanwhile joins the batch. No wall-clock wait: a query with
-//!   no fan-out costs what a direct look-up costs. (The `dataloader` crate.)
+//! - [`Batching::Yield`], the default: the first load of a batch yields to the executor until no sibling adds a
+//!   key any more, then runs the batch (see `batcher`). No wall-clock wait: a query with no fan-out costs what a
+//!   direct look-up costs.
 //! - [`Batching::Delay`]: a batch waits a fixed delay for more keys (async-graphql's `DataLoader`; its default is
 //!   1 ms). Kept for comparison and for executors that poll slowly.
 //!
@@ -14,21 +14,21 @@
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::marker::PhantomData;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::{DatabaseConnection, DbBackend};
 
+use super::batcher::{Batcher, Patience};
 use super::{LoadError, Store};
 use crate::telemetry::Metrics;
 
 /// How loads are gathered into batches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Batching {
-    /// Yield to the executor this many times before dispatching: no wall-clock delay.
-    Yield { yields: usize },
+    /// Yield to the executor until the batch stops growing: no wall-clock delay.
+    Yield(Patience),
     /// Wait this long for more keys before dispatching.
     Delay(Duration),
 }
@@ -44,7 +44,10 @@ pub struct LoaderConfig {
 impl Default for LoaderConfig {
     fn default() -> Self {
         Self {
-            batching: Batching::Yield { yields: 10 },
+            batching: Batching::Yield(Patience {
+                quiet_yields: 3,
+                max_yields: 256,
+            }),
             max_batch_size: 1_000,
         }
     }
@@ -102,12 +105,9 @@ pub struct Loaders {
 
 enum Policy {
     Delay(DataLoader<Measured>),
-    /// One `dataloader::cached::Loader` per key type, created on first use.
-    Yield(Mutex<HashMap<TypeId, Box<dyn Any + Send + Sync>>>),
+    /// One batcher per key type, created on first use.
+    Yield(Patience, Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>),
 }
-
-type YieldLoader<K> =
-    dataloader::cached::Loader<K, Result<Option<ValueOf<K>>, LoadError>, Batch<K>>;
 
 impl Loaders {
     /// Fresh loaders with empty caches, for one request.
@@ -128,7 +128,7 @@ impl Loaders {
                     .delay(delay)
                     .max_batch_size(config.max_batch_size.max(1)),
             ),
-            Batching::Yield { .. } => Policy::Yield(Mutex::new(HashMap::new())),
+            Batching::Yield(patience) => Policy::Yield(patience, Mutex::new(HashMap::new())),
         };
         Self {
             measured,
@@ -145,12 +145,28 @@ impl Loaders {
     {
         match &self.policy {
             Policy::Delay(loader) => loader.load_one(key).await,
-            Policy::Yield(_) => {
-                let loader = self.yield_loader::<K>()?;
-                loader
-                    .try_load(key)
+            Policy::Yield(patience, batchers) => {
+                let batcher = {
+                    let mut batchers = batchers
+                        .lock()
+                        .map_err(|_| LoadError::internal("a loader panicked"))?;
+                    let max_batch_size = self.config.max_batch_size;
+                    let patience = *patience;
+                    batchers
+                        .entry(TypeId::of::<K>())
+                        .or_insert_with(|| {
+                            Arc::new(Batcher::<K, ValueOf<K>>::new(max_batch_size, patience))
+                        })
+                        .clone()
+                        .downcast::<Batcher<K, ValueOf<K>>>()
+                        .map_err(|_| LoadError::internal("loader registry holds the wrong type"))?
+                };
+                let measured = self.measured.clone();
+                batcher
+                    .load_one(key, |keys: Vec<K>| async move {
+                        Loader::<K>::load(&measured, &keys).await
+                    })
                     .await
-                    .map_err(|err| LoadError::internal(err.to_string()))?
             }
         }
     }
@@ -160,65 +176,11 @@ impl Loaders {
         match &self.policy {
             Policy::Delay(loader) => super::store::clear_all(loader),
             // Loaders already handed out keep working; the next load of each type starts a fresh cache.
-            Policy::Yield(loaders) => {
-                if let Ok(mut loaders) = loaders.lock() {
-                    loaders.clear();
+            Policy::Yield(_, batchers) => {
+                if let Ok(mut batchers) = batchers.lock() {
+                    batchers.clear();
                 }
             }
-        }
-    }
-
-    fn yield_loader<K>(&self) -> Result<YieldLoader<K>, LoadError>
-    where
-        K: RelationKey,
-        Store: Loader<K, Error = LoadError>,
-    {
-        let Policy::Yield(loaders) = &self.policy else {
-            return Err(LoadError::internal("not a yielding loader"));
-        };
-        let Batching::Yield { yields } = self.config.batching else {
-            return Err(LoadError::internal("not a yielding loader"));
-        };
-        let mut loaders = loaders
-            .lock()
-            .map_err(|_| LoadError::internal("a loader panicked"))?;
-        let entry = loaders.entry(TypeId::of::<K>()).or_insert_with(|| {
-            let batch = Batch {
-                measured: self.measured.clone(),
-                key: PhantomData,
-            };
-            Box::new(
-                YieldLoader::<K>::new(batch)
-                    .with_yield_count(yields)
-                    .with_max_batch_size(self.config.max_batch_size.max(1)),
-            )
-        });
-        entry
-            .downcast_ref::<YieldLoader<K>>()
-            .cloned()
-            .ok_or_else(|| LoadError::internal("loader registry holds the wrong type"))
-    }
-}
-
-/// One relation's batch function for the `dataloader` crate: every key gets an entry, so a key with no row is
-/// `Ok(None)` and a failed statement is that error for every key of the batch.
-pub struct Batch<K> {
-    measured: Measured,
-    key: PhantomData<fn() -> K>,
-}
-
-impl<K> dataloader::BatchFn<K, Result<Option<ValueOf<K>>, LoadError>> for Batch<K>
-where
-    K: RelationKey,
-    Store: Loader<K, Error = LoadError>,
-{
-    async fn load(&mut self, keys: &[K]) -> HashMap<K, Result<Option<ValueOf<K>>, LoadError>> {
-        match Loader::<K>::load(&self.measured, keys).await {
-            Ok(mut found) => keys
-                .iter()
-                .map(|k| (k.clone(), Ok(found.remove(k))))
-                .collect(),
-            Err(err) => keys.iter().map(|k| (k.clone(), Err(err.clone()))).collect(),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! There is one [`Loaders`] per request (caches never cross callers); each key type below names one relation
 //! and is loaded with one `WHERE ... IN (...)` statement per batch. `batching` decides how keys are gathered.
 
+mod batcher;
 mod batching;
 mod clue;
 mod enrolment;
@@ -13,6 +14,7 @@ mod player;
 mod solve;
 mod store;
 
+pub use batcher::Patience;
 pub use batching::{Batching, LoaderConfig, Loaders, RelationKey, ValueOf};
 pub use clue::{ClueId, CluesOfHunt};
 pub use enrolment::{HuntPlayersPage, HuntsOfPlayer, PlayerPage};

@@ -61,6 +61,26 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_on(database_url, dir, false).await
 }
 
+/// Starts the server on a fresh database holding a generated data set, with the given loader settings.
+pub async fn spawn_generated_app(
+    spec: &treasure_hunt::seed::generate::Spec,
+    loaders: treasure_hunt::loaders::LoaderConfig,
+) -> TestApp {
+    let (database_url, dir) = fresh_database().await;
+    let db = treasure_hunt::db::connect(&database_url)
+        .await
+        .expect("connect");
+    treasure_hunt::db::migrate(&db).await.expect("migrate");
+    treasure_hunt::seed::generate::generate(&db, spec)
+        .await
+        .expect("generate");
+    db.close().await.ok();
+    let mut config = ServeConfig::local(database_url);
+    config.jwt_secret = Some(SECRET.to_owned());
+    config.loaders = loaders;
+    start(config, dir).await
+}
+
 /// Starts the server on a fresh database holding the demo data set.
 pub async fn spawn_demo_app() -> TestApp {
     let (database_url, dir) = fresh_database().await;
@@ -68,10 +88,14 @@ pub async fn spawn_demo_app() -> TestApp {
 }
 
 async fn spawn_app_on(database_url: String, dir: Option<tempfile::TempDir>, demo: bool) -> TestApp {
-    treasure_hunt::telemetry::init();
     let mut config = ServeConfig::local(database_url);
     config.jwt_secret = Some(SECRET.to_owned());
     config.demo = demo;
+    start(config, dir).await
+}
+
+async fn start(config: ServeConfig, dir: Option<tempfile::TempDir>) -> TestApp {
+    treasure_hunt::telemetry::init();
     let app = Application::build(config)
         .await
         .expect("build the application");
@@ -97,6 +121,44 @@ async fn spawn_app_on(database_url: String, dir: Option<tempfile::TempDir>, demo
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
+    }
+
+    /// The server's `/metrics` text.
+    pub async fn metrics(&self) -> String {
+        self.client
+            .get(self.url("/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// The value of an unlabelled counter (or a labelled sample, given in full) in `/metrics`.
+    pub async fn metric(&self, sample: &str) -> f64 {
+        let text = self.metrics().await;
+        text.lines()
+            .find_map(|line| {
+                line.strip_prefix(sample)?
+                    .strip_prefix(' ')?
+                    .trim()
+                    .parse()
+                    .ok()
+            })
+            .unwrap_or(0.0)
+    }
+
+    /// SQL statements the server has sent so far.
+    pub async fn statements(&self) -> u64 {
+        self.metric("db_statements_total").await as u64
+    }
+
+    /// How many SQL statements running `query` costs.
+    pub async fn statements_for(&self, token: Option<&str>, query: &str, variables: Value) -> u64 {
+        let before = self.statements().await;
+        self.ok(token, query, variables).await;
+        self.statements().await - before
     }
 
     /// A token for account `sub`.

@@ -6,12 +6,15 @@
 mod helpers;
 
 mod answers;
+mod batching;
 mod health;
 mod http;
 mod hunts;
+mod metrics;
 mod pagination;
 mod players;
 mod queries;
 mod schema;
 mod seed;
+mod statements;
 mod unlocking;
