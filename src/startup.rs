@@ -58,7 +58,7 @@ impl Application {
             .await
             .with_context(|| format!("listening on {}", config.listen))?;
         let state = AppState {
-            schema: graphql::build_schema(db.clone(), metrics.clone()),
+            schema: graphql::build_schema(db.clone()),
             db,
             jwt,
             metrics,

@@ -5,7 +5,6 @@ pub mod context;
 pub mod error;
 pub mod id;
 pub mod mutation;
-pub mod observe;
 pub mod query;
 pub mod schema;
 pub mod types;

@@ -1,14 +1,10 @@
 //! Schema assembly, and the federation SDL that `treasure-hunt schema` prints.
 
-use std::sync::Arc;
-
 use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
 use super::mutation::{AnswerMutation, HuntMutation, PlayerMutation};
-use super::observe::RequestMetrics;
 use super::query::{EntityQuery, HuntQuery, PlayerQuery};
-use crate::telemetry::Metrics;
 
 /// Every root query field.
 #[derive(MergedObject, Default)]
@@ -20,13 +16,12 @@ pub struct Mutation(HuntMutation, PlayerMutation, AnswerMutation);
 
 pub type TreasureSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// The schema, serving from `db` and counting into `metrics`. Per-request data (caller, loaders) is attached
-/// by the HTTP layer.
-pub fn build_schema(db: DatabaseConnection, metrics: Arc<Metrics>) -> TreasureSchema {
-    schema_builder()
-        .data(db)
-        .extension(RequestMetrics(metrics))
-        .finish()
+/// The schema, serving from `db`. Per-request data (caller, loaders) is attached by the HTTP layer.
+///
+/// No schema extension is installed: async-graphql runs every extension's hooks around every field, which
+/// costs measurably on large responses, so request metrics are taken by the HTTP layer instead.
+pub fn build_schema(db: DatabaseConnection) -> TreasureSchema {
+    schema_builder().data(db).finish()
 }
 
 /// The federation SDL: what `schema/treasure-hunt.graphql` holds.

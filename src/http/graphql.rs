@@ -14,6 +14,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
+use std::time::Instant;
 
 use super::AppState;
 use crate::auth::Caller;
@@ -143,17 +144,8 @@ async fn execute(
             return response;
         }
     };
-    let prepare = |request: Request| {
-        request.data(caller.clone()).data(Loaders::new(
-            state.db.clone(),
-            state.metrics.clone(),
-            state.loaders,
-        ))
-    };
     let response = match batch {
-        BatchRequest::Single(request) => {
-            BatchResponse::Single(state.schema.execute(prepare(request)).await)
-        }
+        BatchRequest::Single(request) => BatchResponse::Single(run(state, &caller, request).await),
         BatchRequest::Batch(requests) => {
             if requests.is_empty() {
                 return request_error(
@@ -165,12 +157,39 @@ async fn execute(
             }
             let mut responses = Vec::with_capacity(requests.len());
             for request in requests {
-                responses.push(state.schema.execute(prepare(request)).await);
+                responses.push(run(state, &caller, request).await);
             }
             BatchResponse::Batch(responses)
         }
     };
     respond(media, response)
+}
+
+/// Executes one operation with fresh loaders, and records it in the metrics.
+async fn run(state: &AppState, caller: &Caller, request: Request) -> async_graphql::Response {
+    let started = Instant::now();
+    let operation_type = match operation_type(&request) {
+        Some(OperationType::Query) => "query",
+        Some(OperationType::Mutation) => "mutation",
+        Some(OperationType::Subscription) => "subscription",
+        None => "unknown",
+    };
+    let loaders = Loaders::new(state.db.clone(), state.metrics.clone(), state.loaders);
+    let response = state
+        .schema
+        .execute(request.data(caller.clone()).data(loaders))
+        .await;
+    let outcome = if response.errors.is_empty() {
+        "ok"
+    } else if failed_before_execution(&response) {
+        "request_error"
+    } else {
+        "field_error"
+    };
+    state
+        .metrics
+        .request(operation_type, outcome, started.elapsed().as_secs_f64());
+    response
 }
 
 fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, String> {
@@ -220,18 +239,21 @@ fn parse_get(query_string: &str) -> Result<Request, String> {
 
 /// Whether the operation a GET request would run is a mutation (or subscription).
 fn selects_mutation(request: &Request) -> bool {
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
-        return false; // execution reports the syntax error
-    };
-    let ty = match (&document.operations, request.operation_name.as_deref()) {
+    matches!(
+        operation_type(request),
+        Some(OperationType::Mutation | OperationType::Subscription)
+    )
+}
+
+/// The type of the operation `request` selects; `None` when it does not parse or selects none (execution
+/// reports why).
+fn operation_type(request: &Request) -> Option<OperationType> {
+    let document = async_graphql::parser::parse_query(&request.query).ok()?;
+    match (&document.operations, request.operation_name.as_deref()) {
         (DocumentOperations::Single(op), _) => Some(op.node.ty),
         (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
         (DocumentOperations::Multiple(_), None) => None,
-    };
-    matches!(
-        ty,
-        Some(OperationType::Mutation | OperationType::Subscription)
-    )
+    }
 }
 
 fn respond(media: MediaType, response: BatchResponse) -> Response {
@@ -242,27 +264,43 @@ fn respond(media: MediaType, response: BatchResponse) -> Response {
     }
     let (status, body) = match response {
         BatchResponse::Single(single) => {
-            let status =
-                if media == MediaType::GraphqlResponseJson && failed_before_execution(&single) {
-                    StatusCode::BAD_REQUEST
-                } else {
-                    StatusCode::OK
-                };
-            (status, to_json(single))
+            let rejected = failed_before_execution(&single);
+            let status = if media == MediaType::GraphqlResponseJson && rejected {
+                StatusCode::BAD_REQUEST
+            } else {
+                StatusCode::OK
+            };
+            (status, serde_json::to_vec(&Body::from(single)))
         }
         BatchResponse::Batch(all) => (
             StatusCode::OK,
-            serde_json::Value::Array(all.into_iter().map(to_json).collect()),
+            serde_json::to_vec(&all.into_iter().map(Body::from).collect::<Vec<_>>()),
         ),
     };
-    (status, headers, body.to_string()).into_response()
+    match body {
+        Ok(body) => (status, headers, body).into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "serialising a GraphQL response");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
 
-/// The JSON of one response. A request that failed before execution has no `data` entry (as the GraphQL
-/// specification asks), and its errors carry `GRAPHQL_PARSE_FAILED` or `GRAPHQL_VALIDATION_FAILED`.
-fn to_json(mut response: async_graphql::Response) -> serde_json::Value {
-    let before_execution = failed_before_execution(&response);
-    if before_execution {
+/// One response as sent: an executed one as async-graphql serialises it, a rejected one reshaped.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Body {
+    Executed(async_graphql::Response),
+    Rejected(serde_json::Value),
+}
+
+impl From<async_graphql::Response> for Body {
+    /// A request that failed before execution has no `data` entry (as the GraphQL specification asks), and its
+    /// errors carry `GRAPHQL_PARSE_FAILED` or `GRAPHQL_VALIDATION_FAILED`.
+    fn from(mut response: async_graphql::Response) -> Self {
+        if !failed_before_execution(&response) {
+            return Self::Executed(response);
+        }
         for error in &mut response.errors {
             let code = if error.message.starts_with(" --> ") {
                 "GRAPHQL_PARSE_FAILED"
@@ -274,15 +312,8 @@ fn to_json(mut response: async_graphql::Response) -> serde_json::Value {
                 extensions.set("code", code);
             }
         }
+        Self::Rejected(json!({ "errors": response.errors }))
     }
-    let mut json = serde_json::to_value(&response).unwrap_or_else(|err| {
-        tracing::error!(error = %err, "serialising a GraphQL response");
-        json!({ "errors": [{ "message": "internal error", "extensions": { "code": "INTERNAL" } }] })
-    });
-    if before_execution && let Some(object) = json.as_object_mut() {
-        object.remove("data");
-    }
-    json
 }
 
 /// A request error: no `data`, every error without a path (parse, validation or variable errors).
