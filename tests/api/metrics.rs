@@ -18,6 +18,7 @@ async fn metrics_count_statements_batches_and_requests_by_type_and_outcome() {
     )
     .await;
     app.gql(None, "{ nope }", json!({})).await;
+    app.gql(None, "{ hunts(", json!({})).await;
     app.gql(None, "{ hunts(first: -1) { edges { cursor } } }", json!({}))
         .await;
     assert_eq!(
@@ -51,6 +52,11 @@ async fn metrics_count_statements_batches_and_requests_by_type_and_outcome() {
     );
     assert_eq!(
         app.metric("graphql_requests_total{operation_type=\"query\",outcome=\"ok\"}")
+            .await,
+        1.0
+    );
+    assert_eq!(
+        app.metric("graphql_requests_total{operation_type=\"query\",outcome=\"request_error\"}")
             .await,
         1.0
     );
