@@ -161,10 +161,10 @@ impl Loaders {
                         .downcast::<Batcher<K, ValueOf<K>>>()
                         .map_err(|_| LoadError::internal("loader registry holds the wrong type"))?
                 };
-                let measured = self.measured.clone();
+                let measured = &self.measured;
                 batcher
                     .load_one(key, |keys: Vec<K>| async move {
-                        Loader::<K>::load(&measured, &keys).await
+                        Loader::<K>::load(measured, &keys).await
                     })
                     .await
             }
