@@ -167,7 +167,11 @@ async fn migrate(database_url: &str, action: MigrateAction) -> anyhow::Result<()
     match action {
         MigrateAction::Up => Migrator::up(&db, None).await?,
         MigrateAction::Down => Migrator::down(&db, Some(1)).await?,
-        MigrateAction::Status => Migrator::status(&db).await?,
+        MigrateAction::Status => {
+            for migration in Migrator::get_migration_with_status(&db).await? {
+                println!("{}\t{}", migration.name(), migration.status());
+            }
+        }
         MigrateAction::Fresh => Migrator::fresh(&db).await?,
     }
     Ok(())

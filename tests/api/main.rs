@@ -7,6 +7,7 @@ mod helpers;
 
 mod answers;
 mod batching;
+mod cli;
 mod health;
 mod http;
 mod hunts;

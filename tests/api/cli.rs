@@ -1,0 +1,97 @@
+//! The binary as operators run it.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::helpers::fresh_database;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn serve_runs_the_demo_and_stops_cleanly_on_sigterm() {
+    let (url, _dir) = fresh_database().await;
+    let port = free_port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_treasure-hunt"))
+        .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
+        .env("DATABASE_URL", &url)
+        .env_remove("HUNT_JWT_SECRET")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    let started = Instant::now();
+    while client
+        .get(format!("{base}/health/ready"))
+        .send()
+        .await
+        .map(|r| r.status().is_success())
+        .ok()
+        != Some(true)
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the server did not become ready"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let body: serde_json::Value = client
+        .post(format!("{base}/graphql"))
+        .json(&serde_json::json!({ "query": "{ hunt(slug: \"pirate-cove\") { title } }" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["data"]["hunt"]["title"], "The Pirate's Cove");
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = server.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server did not stop on SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "{status}");
+}
+
+#[test]
+fn migrate_status_lists_every_migration_as_applied() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (url, _dir) = runtime.block_on(fresh_database());
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_treasure-hunt"))
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["migrate", "up"]).status.success());
+    let status = run(&["migrate", "status"]);
+    assert!(status.status.success());
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&status.stdout),
+        String::from_utf8_lossy(&status.stderr)
+    );
+    assert!(text.contains("m20261127_000005_create_solves"), "{text}");
+    assert!(!text.contains("Pending"), "{text}");
+    let bad = run(&["seed", "--hunts", "1", "--clues-per-hunt", "1000"]);
+    assert!(!bad.status.success(), "too many clues per hunt is refused");
+}
