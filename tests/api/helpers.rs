@@ -95,7 +95,10 @@ async fn spawn_app_on(database_url: String, dir: Option<tempfile::TempDir>, demo
 }
 
 async fn start(config: ServeConfig, dir: Option<tempfile::TempDir>) -> TestApp {
-    treasure_hunt::telemetry::init();
+    // Server logs only when asked for, e.g. RUST_LOG=info cargo test.
+    if std::env::var_os("RUST_LOG").is_some() {
+        treasure_hunt::telemetry::init();
+    }
     let app = Application::build(config)
         .await
         .expect("build the application");

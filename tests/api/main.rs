@@ -8,6 +8,7 @@ mod helpers;
 mod answers;
 mod batching;
 mod cli;
+mod federation;
 mod health;
 mod http;
 mod hunts;
