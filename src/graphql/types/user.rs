@@ -11,7 +11,8 @@ pub struct User {
     pub id: ID,
 }
 
-/// An account, owned by the accounts service. This service contributes its `player`.
+// No description: the accounts service owns `User` and describes it; a second description here would
+// make composition report inconsistent descriptions.
 #[Object]
 impl User {
     /// The account id (the `sub` of its tokens).
