@@ -59,6 +59,7 @@ impl Application {
             .with_context(|| format!("listening on {}", config.listen))?;
         let state = AppState {
             schema: graphql::build_schema(db.clone()),
+            traced_schema: graphql::build_traced_schema(db.clone()),
             db,
             jwt,
             metrics,

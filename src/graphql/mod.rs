@@ -3,10 +3,11 @@
 
 pub mod context;
 pub mod error;
+pub mod ftv1;
 pub mod id;
 pub mod mutation;
 pub mod query;
 pub mod schema;
 pub mod types;
 
-pub use schema::{TreasureSchema, build_schema, sdl};
+pub use schema::{TreasureSchema, build_schema, build_traced_schema, sdl};

@@ -24,6 +24,14 @@ pub fn build_schema(db: DatabaseConnection) -> TreasureSchema {
     schema_builder().data(db).finish()
 }
 
+/// The schema for requests that ask for an `ftv1` trace: the same, with the tracing extension.
+pub fn build_traced_schema(db: DatabaseConnection) -> TreasureSchema {
+    schema_builder()
+        .data(db)
+        .extension(super::ftv1::Ftv1)
+        .finish()
+}
+
 /// The federation SDL: what `schema/treasure-hunt.graphql` holds.
 pub fn sdl() -> String {
     schema_builder()

@@ -18,6 +18,7 @@ use std::time::Instant;
 
 use super::AppState;
 use crate::auth::Caller;
+use crate::graphql::{TreasureSchema, ftv1};
 use crate::loaders::Loaders;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -144,8 +145,18 @@ async fn execute(
             return response;
         }
     };
+    let traced = headers
+        .get(ftv1::HEADER)
+        .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(ftv1::FTV1.as_bytes()));
+    let schema = if traced {
+        &state.traced_schema
+    } else {
+        &state.schema
+    };
     let response = match batch {
-        BatchRequest::Single(request) => BatchResponse::Single(run(state, &caller, request).await),
+        BatchRequest::Single(request) => {
+            BatchResponse::Single(run(state, schema, &caller, request).await)
+        }
         BatchRequest::Batch(requests) => {
             if requests.is_empty() {
                 return request_error(
@@ -157,7 +168,7 @@ async fn execute(
             }
             let mut responses = Vec::with_capacity(requests.len());
             for request in requests {
-                responses.push(run(state, &caller, request).await);
+                responses.push(run(state, schema, &caller, request).await);
             }
             BatchResponse::Batch(responses)
         }
@@ -166,7 +177,12 @@ async fn execute(
 }
 
 /// Executes one operation with fresh loaders, and records it in the metrics.
-async fn run(state: &AppState, caller: &Caller, request: Request) -> async_graphql::Response {
+async fn run(
+    state: &AppState,
+    schema: &TreasureSchema,
+    caller: &Caller,
+    request: Request,
+) -> async_graphql::Response {
     let started = Instant::now();
     let operation_type = match operation_type(&request) {
         Some(OperationType::Query) => "query",
@@ -175,8 +191,7 @@ async fn run(state: &AppState, caller: &Caller, request: Request) -> async_graph
         None => "unknown",
     };
     let loaders = Loaders::new(state.db.clone(), state.metrics.clone(), state.loaders);
-    let response = state
-        .schema
+    let response = schema
         .execute(request.data(caller.clone()).data(loaders))
         .await;
     let outcome = if response.errors.is_empty() {

@@ -16,6 +16,8 @@ use crate::telemetry::Metrics;
 #[derive(Clone)]
 pub struct AppState {
     pub schema: TreasureSchema,
+    /// The same schema with `ftv1` tracing, for requests whose gateway asks for a trace.
+    pub traced_schema: TreasureSchema,
     pub db: DatabaseConnection,
     /// Verifies bearer tokens; `None` when no secret is configured (every caller is anonymous).
     pub jwt: Option<JwtKeys>,

@@ -139,3 +139,84 @@ async fn the_service_sdl_links_federation_v2_and_declares_the_keys() {
     );
     assert!(sdl.contains("type Player @key(fields: \"id\") @key(fields: \"handle\")"));
 }
+
+mod ftv1 {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    use prost::Message;
+    use reqwest::header::CONTENT_TYPE;
+    use serde_json::{Value, json};
+    use treasure_hunt::graphql::ftv1::proto::{Node, Trace};
+
+    use crate::helpers::{TestApp, spawn_demo_app};
+
+    async fn post(app: &TestApp, query: &str, trace: bool) -> Value {
+        let mut request = app
+            .client
+            .post(app.url("/graphql"))
+            .header(CONTENT_TYPE, "application/json")
+            .json(&json!({ "query": query }));
+        if trace {
+            request = request.header("apollo-federation-include-trace", "ftv1");
+        }
+        request.send().await.unwrap().json().await.unwrap()
+    }
+
+    fn child<'a>(node: &'a Node, name: &str) -> &'a Node {
+        node.child
+            .iter()
+            .find(|c| c.response_name.as_deref() == Some(name))
+            .unwrap_or_else(|| panic!("no child {name} in {node:?}"))
+    }
+
+    #[tokio::test]
+    async fn a_gateway_that_asks_gets_an_ftv1_trace_of_every_field() {
+        let app = spawn_demo_app().await;
+        let query = "{ hunt(slug: \"pirate-cove\") { title clues { position } top: leaderboard(first: 2) { rank } } }";
+        let body = post(&app, query, true).await;
+        assert_eq!(body["data"]["hunt"]["title"], "The Pirate's Cove");
+        let encoded = body["extensions"]["ftv1"]
+            .as_str()
+            .expect("an ftv1 extension");
+        let trace = Trace::decode(STANDARD.decode(encoded).unwrap().as_slice()).unwrap();
+
+        assert!(trace.start_time.is_some() && trace.end_time.is_some());
+        assert!(trace.duration_ns > 0);
+        let root = trace.root.as_ref().unwrap();
+        let hunt = child(root, "hunt");
+        assert_eq!(
+            (hunt.r#type.as_str(), hunt.parent_type.as_str()),
+            ("Hunt", "Query")
+        );
+        assert!(hunt.end_time >= hunt.start_time && hunt.end_time <= trace.duration_ns);
+        assert_eq!(child(hunt, "title").r#type, "String!");
+        let clues = child(hunt, "clues");
+        assert_eq!(clues.r#type, "[Clue!]!");
+        assert_eq!(clues.child.len(), 4, "one node per list element");
+        assert_eq!(clues.child[2].index, Some(2));
+        assert_eq!(child(&clues.child[2], "position").parent_type, "Clue");
+        let top = child(hunt, "top");
+        assert_eq!(
+            top.original_field_name, "leaderboard",
+            "aliases keep the field's name"
+        );
+    }
+
+    #[tokio::test]
+    async fn field_errors_are_in_the_trace_and_nobody_else_gets_one() {
+        let app = spawn_demo_app().await;
+        let body = post(&app, "{ hunts(first: -1) { edges { cursor } } }", true).await;
+        let encoded = body["extensions"]["ftv1"].as_str().unwrap();
+        let trace = Trace::decode(STANDARD.decode(encoded).unwrap().as_slice()).unwrap();
+        let hunts = child(trace.root.as_ref().unwrap(), "hunts");
+        assert_eq!(hunts.error.len(), 1);
+        assert!(
+            hunts.error[0].message.contains("first"),
+            "{:?}",
+            hunts.error
+        );
+
+        let untraced = post(&app, "{ __typename }", false).await;
+        assert!(untraced.get("extensions").is_none(), "{untraced}");
+    }
+}

@@ -18,6 +18,7 @@ import { ApolloGateway, IntrospectAndCompose } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { parse } from "graphql";
+import usageReporting from "@apollo/usage-reporting-protobuf";
 
 import { startAccounts, typeDefs as accountsTypeDefs } from "./accounts.mjs";
 
@@ -141,6 +142,25 @@ test("a query starting in accounts crosses into Treasure Hunt, all users' player
     hunts: [{ slug: "pirate-cove" }, { slug: "library-of-whispers" }],
   });
   assert.equal(byId["demo-nobody"].player, null);
+});
+
+test("ftv1 traces decode with Apollo's own protobuf definitions", async () => {
+  const response = await fetch(`${huntsUrl}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "apollo-federation-include-trace": "ftv1" },
+    body: JSON.stringify({ query: `{ hunt(slug: "pirate-cove") { title clues { position } } }` }),
+  });
+  const body = await response.json();
+  const trace = usageReporting.Trace.decode(Buffer.from(body.extensions.ftv1, "base64"));
+  assert.ok(Number(trace.durationNs) > 0);
+  assert.ok(trace.startTime && trace.endTime);
+  const hunt = trace.root.child.find((c) => c.responseName === "hunt");
+  assert.equal(hunt.type, "Hunt");
+  assert.equal(hunt.parentType, "Query");
+  const clues = hunt.child.find((c) => c.responseName === "clues");
+  assert.equal(clues.child.length, 4);
+  assert.equal(clues.child[3].index, 3);
+  assert.equal(clues.child[3].child[0].responseName, "position");
 });
 
 test("entities of this subgraph resolve through the gateway both ways in one query", async () => {
