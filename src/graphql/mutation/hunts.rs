@@ -10,9 +10,11 @@ use crate::graphql::types::{AddClueInput, Clue, CreateHuntInput, Hunt};
 #[derive(Default)]
 pub struct HuntMutation;
 
+// Tagged `organizer`, so that a contract variant for players can leave them out.
 #[Object]
 impl HuntMutation {
     /// Creates a hunt as a `DRAFT` owned by you. Needs the `organizer` role.
+    #[graphql(tag = "organizer")]
     async fn create_hunt(&self, ctx: &Context<'_>, input: CreateHuntInput) -> Result<Hunt> {
         let actor = actor(ctx, "create hunts")?;
         forget_cached(ctx);
@@ -31,6 +33,7 @@ impl HuntMutation {
     }
 
     /// Appends a clue to one of your draft hunts. The answer is stored only as a salted hash.
+    #[graphql(tag = "organizer")]
     async fn add_clue(&self, ctx: &Context<'_>, input: AddClueInput) -> Result<Clue> {
         let actor = actor(ctx, "add clues")?;
         forget_cached(ctx);
@@ -49,6 +52,7 @@ impl HuntMutation {
     }
 
     /// Opens one of your draft hunts for play (`DRAFT` -> `ACTIVE`). It needs at least one clue.
+    #[graphql(tag = "organizer")]
     async fn start_hunt(&self, ctx: &Context<'_>, hunt_id: ID) -> Result<Hunt> {
         let actor = actor(ctx, "start hunts")?;
         forget_cached(ctx);
@@ -61,6 +65,7 @@ impl HuntMutation {
     }
 
     /// Closes one of your active hunts (`ACTIVE` -> `ENDED`); its leaderboard becomes final.
+    #[graphql(tag = "organizer")]
     async fn end_hunt(&self, ctx: &Context<'_>, hunt_id: ID) -> Result<Hunt> {
         let actor = actor(ctx, "end hunts")?;
         forget_cached(ctx);
