@@ -12,6 +12,7 @@ use crate::config::{DEFAULT_DATABASE_URL, ServeConfig};
 use crate::loaders::{Batching, LoaderConfig};
 use crate::seed::generate::Spec;
 use crate::startup::Application;
+use crate::upstream::profiles::ProfilesConfig;
 use crate::{db, graphql, seed};
 
 /// Treasure Hunt Engine: a GraphQL federation subgraph serving treasure hunts, clues and players.
@@ -63,6 +64,27 @@ pub struct ServeArgs {
     /// default zero-delay batching.
     #[arg(long, env = "HUNT_BATCH_DELAY", value_parser = humantime::parse_duration)]
     pub batch_delay: Option<Duration>,
+    /// Base URL of the partner profiles service (`GET {url}/profiles?ids=...`); without it profiles are null.
+    #[arg(long, env = "HUNT_PROFILES_URL")]
+    pub profiles_url: Option<String>,
+    /// The most one profiles call may take, its retry included.
+    #[arg(long, env = "HUNT_PROFILES_TIMEOUT", default_value = "1s", value_parser = humantime::parse_duration)]
+    pub profiles_timeout: Duration,
+    /// How long profiles are cached across requests; `0s` turns the cache off.
+    #[arg(long, env = "HUNT_PROFILES_CACHE_TTL", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub profiles_cache_ttl: Duration,
+    /// The most profiles the cache holds.
+    #[arg(long, env = "HUNT_PROFILES_CACHE_SIZE", default_value_t = 100_000)]
+    pub profiles_cache_size: u64,
+    /// The most ids in one profiles request.
+    #[arg(long, env = "HUNT_PROFILES_BATCH_SIZE", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+    pub profiles_batch_size: u32,
+    /// Consecutive failed profiles calls that open the circuit breaker.
+    #[arg(long, env = "HUNT_PROFILES_BREAKER_FAILURES", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub profiles_breaker_failures: u32,
+    /// How long an open circuit refuses profiles calls before a trial call.
+    #[arg(long, env = "HUNT_PROFILES_BREAKER_COOLDOWN", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub profiles_breaker_cooldown: Duration,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -153,6 +175,15 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
             },
             max_batch_size: usize::try_from(args.max_batch_size).unwrap_or(usize::MAX),
         },
+        profiles: args.profiles_url.map(|base_url| ProfilesConfig {
+            base_url,
+            timeout: args.profiles_timeout,
+            cache_ttl: args.profiles_cache_ttl,
+            cache_capacity: args.profiles_cache_size,
+            batch_size: usize::try_from(args.profiles_batch_size).unwrap_or(100),
+            breaker_failures: args.profiles_breaker_failures,
+            breaker_cooldown: args.profiles_breaker_cooldown,
+        }),
     };
     let app = Application::build(config).await?;
     let addr = app.local_addr()?;

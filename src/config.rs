@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 
 use crate::loaders::LoaderConfig;
+use crate::upstream::profiles::ProfilesConfig;
 
 /// The default database: an SQLite file in the working directory, created on first run.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://treasure-hunt.db?mode=rwc";
@@ -22,6 +23,8 @@ pub struct ServeConfig {
     pub migrate: bool,
     /// How dataloaders batch.
     pub loaders: LoaderConfig,
+    /// The partner profiles service; without it `Player.profile` is `null`.
+    pub profiles: Option<ProfilesConfig>,
 }
 
 impl ServeConfig {
@@ -34,6 +37,7 @@ impl ServeConfig {
             jwt_secret: None,
             migrate: true,
             loaders: LoaderConfig::default(),
+            profiles: None,
         }
     }
 }

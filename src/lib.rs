@@ -2,7 +2,8 @@
 //!
 //! Layers, outside in: [`http`] (axum routes, GraphQL over HTTP, health), [`graphql`] (schema, resolvers that
 //! call loaders or the game), [`loaders`] (batched, per-request relation loading), [`game`] (the rules and the
-//! operations that apply them), [`entity`] (SeaORM storage models), [`db`] (connections and migrations).
+//! operations that apply them), [`entity`] (SeaORM storage models), [`db`] (connections and migrations),
+//! [`upstream`] (partner APIs).
 
 pub mod auth;
 pub mod cli;
@@ -16,3 +17,4 @@ pub mod loaders;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;
+pub mod upstream;

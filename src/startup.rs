@@ -11,6 +11,7 @@ use crate::auth::{DEVELOPMENT_SECRET, JwtKeys};
 use crate::config::ServeConfig;
 use crate::http::{AppState, router};
 use crate::telemetry::Metrics;
+use crate::upstream::profiles::ProfilesClient;
 use crate::{db, graphql, seed};
 
 /// A server bound to its address, ready to run.
@@ -54,6 +55,12 @@ impl Application {
                 None
             }
         };
+        let profiles = config
+            .profiles
+            .clone()
+            .map(|profiles| ProfilesClient::new(profiles, metrics.clone()))
+            .transpose()
+            .context("building the profiles client")?;
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("listening on {}", config.listen))?;
@@ -63,6 +70,7 @@ impl Application {
             db,
             jwt,
             metrics,
+            profiles,
             loaders: config.loaders,
         };
         Ok(Self { listener, state })

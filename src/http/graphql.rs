@@ -190,7 +190,12 @@ async fn run(
         Some(OperationType::Subscription) => "subscription",
         None => "unknown",
     };
-    let loaders = Loaders::new(state.db.clone(), state.metrics.clone(), state.loaders);
+    let loaders = Loaders::new(
+        state.db.clone(),
+        state.profiles.clone(),
+        state.metrics.clone(),
+        state.loaders,
+    );
     let response = schema
         .execute(request.data(caller.clone()).data(loaders))
         .await;

@@ -11,6 +11,7 @@ use crate::auth::JwtKeys;
 use crate::graphql::TreasureSchema;
 use crate::loaders::LoaderConfig;
 use crate::telemetry::Metrics;
+use crate::upstream::profiles::ProfilesClient;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -22,6 +23,8 @@ pub struct AppState {
     /// Verifies bearer tokens; `None` when no secret is configured (every caller is anonymous).
     pub jwt: Option<JwtKeys>,
     pub metrics: Arc<Metrics>,
+    /// The partner profiles service, when configured.
+    pub profiles: Option<Arc<ProfilesClient>>,
     /// How each request's loaders batch.
     pub loaders: LoaderConfig,
 }

@@ -23,6 +23,7 @@ use sea_orm::{DatabaseConnection, DbBackend};
 use super::batcher::{Batcher, Patience};
 use super::{LoadError, Store};
 use crate::telemetry::Metrics;
+use crate::upstream::profiles::ProfilesClient;
 
 /// How loads are gathered into batches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,14 +112,19 @@ enum Policy {
 
 impl Loaders {
     /// Fresh loaders with empty caches, for one request.
-    pub fn new(db: DatabaseConnection, metrics: Arc<Metrics>, config: LoaderConfig) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        profiles: Option<Arc<ProfilesClient>>,
+        metrics: Arc<Metrics>,
+        config: LoaderConfig,
+    ) -> Self {
         let keys_per_statement = match db.get_database_backend() {
             // SQLite binds at most 32,766 parameters, PostgreSQL 65,535; leave room for a loader's extra ones.
             DbBackend::Sqlite => 32_000,
             _ => 65_000,
         };
         let measured = Measured {
-            store: Store { db },
+            store: Store { db, profiles },
             metrics,
             keys_per_statement,
         };

@@ -11,6 +11,7 @@ mod enrolment;
 mod hunt;
 mod leaderboard;
 mod player;
+mod profile;
 mod solve;
 mod store;
 
@@ -21,5 +22,6 @@ pub use enrolment::{HuntPlayersPage, HuntsOfPlayer, PlayerPage};
 pub use hunt::{HuntId, HuntSlug};
 pub use leaderboard::LeaderboardOfHunt;
 pub use player::{PlayerAccount, PlayerHandle, PlayerId};
+pub use profile::ProfileOfAccount;
 pub use solve::{SolvesOfClue, SolvesOfPlayer};
 pub use store::{LoadError, Store};

@@ -1,4 +1,4 @@
-//! The storage behind every relation key type.
+//! Where every relation key type is loaded from: the database, and partner APIs.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -8,11 +8,14 @@ use async_graphql::dataloader::DataLoader;
 use sea_orm::{DatabaseConnection, DbErr};
 
 use super::batching::Measured;
+use crate::upstream::profiles::ProfilesClient;
 
-/// Loads rows for batches of keys: one `Loader<K>` impl per relation key `K`, each one statement.
+/// Loads batches of keys: one `Loader<K>` impl per relation key `K`, each one statement (or one partner call).
 #[derive(Clone)]
 pub struct Store {
     pub(crate) db: DatabaseConnection,
+    /// The profiles service, when one is configured.
+    pub(crate) profiles: Option<Arc<ProfilesClient>>,
 }
 
 /// A failed batch load. Cloneable because every key of the batch receives it.
@@ -65,4 +68,5 @@ pub(crate) fn clear_all(loaders: &DataLoader<Measured>) {
     loaders.clear::<SolvesOfClue>();
     loaders.clear::<SolvesOfPlayer>();
     loaders.clear::<LeaderboardOfHunt>();
+    loaders.clear::<ProfileOfAccount>();
 }

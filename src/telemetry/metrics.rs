@@ -16,6 +16,8 @@ const STATEMENTS: &str = "db_statements_total";
 const BATCH_SIZE: &str = "dataloader_batch_size";
 const REQUESTS: &str = "graphql_requests_total";
 const DURATION: &str = "graphql_request_duration_seconds";
+const UPSTREAM_REQUESTS: &str = "upstream_requests_total";
+const CIRCUIT_OPEN: &str = "upstream_circuit_open";
 
 const METADATA: Metadata<'static> =
     Metadata::new(module_path!(), Level::INFO, Some(module_path!()));
@@ -75,6 +77,18 @@ impl Metrics {
             Some(Unit::Seconds),
             SharedString::const_str("Time to execute a GraphQL operation, by operation type."),
         );
+        recorder.describe_counter(
+            KeyName::from_const_str(UPSTREAM_REQUESTS),
+            Some(Unit::Count),
+            SharedString::const_str(
+                "HTTP requests to partner APIs (and calls refused by an open circuit), by outcome.",
+            ),
+        );
+        recorder.describe_gauge(
+            KeyName::from_const_str(CIRCUIT_OPEN),
+            None,
+            SharedString::const_str("1 while a partner API's circuit breaker refuses calls."),
+        );
         let statements = recorder.register_counter(&Key::from_static_name(STATEMENTS), &METADATA);
         Arc::new(Self {
             recorder,
@@ -105,6 +119,25 @@ impl Metrics {
             .increment(1);
         let key = Key::from_parts(DURATION, vec![Label::new("operation_type", operation_type)]);
         self.histogram(&key).record(seconds);
+    }
+
+    /// Counts one request to `upstream` (or one call refused by its breaker), by outcome.
+    pub fn upstream_request(&self, upstream: &'static str, outcome: &'static str) {
+        let labels = vec![
+            Label::new("upstream", upstream),
+            Label::new("outcome", outcome),
+        ];
+        self.recorder
+            .register_counter(&Key::from_parts(UPSTREAM_REQUESTS, labels), &METADATA)
+            .increment(1);
+    }
+
+    /// Whether `upstream`'s circuit is open.
+    pub fn circuit(&self, upstream: &'static str, open: bool) {
+        let key = Key::from_parts(CIRCUIT_OPEN, vec![Label::new("upstream", upstream)]);
+        self.recorder
+            .register_gauge(&key, &METADATA)
+            .set(if open { 1.0 } else { 0.0 });
     }
 
     /// The Prometheus text exposition of every metric.

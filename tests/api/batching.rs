@@ -35,6 +35,7 @@ async fn a_batch_beyond_the_bind_parameter_limit_is_split_not_failed() {
     let keys = 70_000_i64;
     let loaders = Loaders::new(
         db,
+        None,
         metrics.clone(),
         LoaderConfig {
             max_batch_size: 100_000,

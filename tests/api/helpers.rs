@@ -66,6 +66,14 @@ pub async fn spawn_generated_app(
     spec: &treasure_hunt::seed::generate::Spec,
     loaders: treasure_hunt::loaders::LoaderConfig,
 ) -> TestApp {
+    spawn_generated_app_with(spec, |config| config.loaders = loaders).await
+}
+
+/// Starts the server on a fresh database holding a generated data set, with the configuration adjusted.
+pub async fn spawn_generated_app_with(
+    spec: &treasure_hunt::seed::generate::Spec,
+    adjust: impl FnOnce(&mut ServeConfig),
+) -> TestApp {
     let (database_url, dir) = fresh_database().await;
     let db = treasure_hunt::db::connect(&database_url)
         .await
@@ -77,7 +85,7 @@ pub async fn spawn_generated_app(
     db.close().await.ok();
     let mut config = ServeConfig::local(database_url);
     config.jwt_secret = Some(SECRET.to_owned());
-    config.loaders = loaders;
+    adjust(&mut config);
     start(config, dir).await
 }
 

@@ -15,6 +15,7 @@ mod hunts;
 mod metrics;
 mod pagination;
 mod players;
+mod profiles;
 mod queries;
 mod schema;
 mod seed;

@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, ID, Object, Result};
 
+use super::profile::{self, PlayerProfile};
 use super::{Hunt, Solve, User};
 use crate::entity::player;
 use crate::graphql::context::load;
@@ -58,6 +59,13 @@ impl Player {
             .filter(|s| hunt_id.is_none_or(|h| s.hunt_id == h))
             .map(|s| i64::from(s.points))
             .sum())
+    }
+
+    /// The player's profile from the profiles service: `null` when it has none, or when the service is not
+    /// configured; `null` with an `UPSTREAM_UNAVAILABLE` error when the service cannot be reached (every other
+    /// field still resolves).
+    async fn profile(&self, ctx: &Context<'_>) -> Result<Option<PlayerProfile>> {
+        profile::of_account(ctx, &self.0.account_id).await
     }
 
     /// The account behind this player, owned by the accounts service.
