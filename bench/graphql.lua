@@ -1,7 +1,8 @@
 -- wrk script: POSTs one GraphQL operation with variables drawn at random for every request, so that no
 -- response can be reused. Configured by the environment (bench/run.py sets it):
 --   BENCH_QUERY_JSON  the query, JSON-encoded
---   BENCH_VARS        "none", "hunt" (a random hunt id) or "nested" (random page sizes)
+--   BENCH_VARS        "none", "hunt" (a random hunt id), "nested" (random page sizes) or "players" (a random
+--                     page size)
 --   BENCH_HUNT_IDS    comma-separated hunt ids, for "hunt"
 
 local query = os.getenv("BENCH_QUERY_JSON")
@@ -25,6 +26,8 @@ function request()
   local variables = "{}"
   if kind == "hunt" then
     variables = string.format('{"id":"%s"}', ids[math.random(#ids)])
+  elseif kind == "players" then
+    variables = string.format('{"first":%d}', math.random(45, 50))
   elseif kind == "nested" then
     variables = string.format('{"players":%d,"top":%d}', math.random(5, 10), math.random(3, 10))
   end

@@ -12,6 +12,8 @@ a Markdown table; BENCHMARKS.md keeps the last one.
 
 import argparse
 import json
+import threading
+import urllib.parse
 import os
 import re
 import shutil
@@ -21,6 +23,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 SAMPLE = 10  # sequential requests that measure statements per request
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -39,7 +42,10 @@ NESTED = """query($players: Int!, $top: Int!) {
   } } }
 }"""
 
-# (name, query, variables kind, serve flags)
+PROFILES = "query($first: Int!) { players(first: $first) { edges { node { handle profile { displayName country } } } } }"
+UPSTREAM_LATENCY = 0.020  # seconds the fake profiles service takes to answer
+
+# (name, query, variables kind, serve flags); "{profiles}" in a flag is the fake profiles service's URL.
 SCENARIOS = [
     ("HTTP floor `{ __typename }`", FLOOR, "none", []),
     ("hunt by id, batched (default)", HUNT_BY_ID, "hunt", []),
@@ -48,7 +54,39 @@ SCENARIOS = [
     ("nested, batched (default)", NESTED, "nested", []),
     ("nested, async-graphql 1 ms timer", NESTED, "nested", ["--batch-delay", "1ms"]),
     ("nested, no batching (N+1 baseline)", NESTED, "nested", ["--max-batch-size", "1"]),
+    ("50 players with profiles, upstream +20 ms, no cache", PROFILES, "players",
+     ["--profiles-url", "{profiles}", "--profiles-cache-ttl", "0s"]),
+    ("50 players with profiles, upstream +20 ms, cached", PROFILES, "players", ["--profiles-url", "{profiles}"]),
 ]
+
+
+class FakeProfiles(BaseHTTPRequestHandler):
+    """The profiles service, answering after UPSTREAM_LATENCY; counts its calls."""
+
+    calls = 0
+    lock = threading.Lock()
+
+    def do_GET(self):
+        with FakeProfiles.lock:
+            FakeProfiles.calls += 1
+        ids = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query).get("ids", [""])[0].split(",")
+        time.sleep(UPSTREAM_LATENCY)
+        body = json.dumps([{"id": i, "displayName": f"Profile {i}", "avatarUrl": None, "country": "NL"} for i in ids])
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, *args):
+        pass
+
+
+def start_fake_profiles():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeProfiles)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def free_port():
@@ -69,6 +107,18 @@ def statements(base):
         if line.startswith("db_statements_total "):
             return float(line.split()[1])
     return 0.0
+
+
+def settle(base, quiet_for=1.0, limit=60.0):
+    """Waits until the server has sent no statement for `quiet_for` seconds."""
+    deadline = time.time() + limit
+    last = statements(base)
+    while time.time() < deadline:
+        time.sleep(quiet_for)
+        now = statements(base)
+        if now == last:
+            return
+        last = now
 
 
 def rss_kib(pid):
@@ -133,26 +183,33 @@ def bench_backend(backend, args):
             str(args.players), "--seed", "1"]
     print(subprocess.run(seed, env=env, capture_output=True, text=True, check=True).stdout.strip(), file=sys.stderr)
 
+    profiles_url = start_fake_profiles()
     rows = []
     for scenario in SCENARIOS:
         name, query, kind, flags = scenario
         port = free_port()
+        flags = [flag.replace("{profiles}", profiles_url) for flag in flags]
         server, base = serve(env, flags, port)
         try:
             ids = json.loads(http(base + "/graphql", {"query": "{ hunts(first: 100) { edges { node { id } } } }"}))
             hunt_ids = [edge["node"]["id"] for edge in ids["data"]["hunts"]["edges"]]
-            sample_vars = {"none": {}, "hunt": {"id": hunt_ids[0]}, "nested": {"players": 10, "top": 10}}[kind]
+            sample_vars = {"none": {}, "hunt": {"id": hunt_ids[0]}, "nested": {"players": 10, "top": 10},
+                           "players": {"first": 50}}[kind]
             sample = json.loads(http(base + "/graphql", {"query": query, "variables": sample_vars}))
             if "errors" in sample:
                 raise SystemExit(f"{name}: {sample['errors']}")
             requests, rps, p50, p99, errors = run_wrk(base, scenario, hunt_ids, args)
-            # Statements per request from a sequential sample: under wrk, requests still in flight when the run
-            # ends have sent statements but are not counted as completed, which would overstate the figure.
-            before = statements(base)
+            # Statements per request from a sequential sample on a quiet server: requests still in flight when
+            # wrk stops have sent statements without being counted, and with async-graphql's timer the loads of
+            # abandoned requests run on in spawned tasks, so wait for the counter to settle first.
+            settle(base)
+            before, calls_before = statements(base), FakeProfiles.calls
             for _ in range(SAMPLE):
                 http(base + "/graphql", {"query": query, "variables": sample_vars})
             per_request = (statements(base) - before) / SAMPLE
-            rows.append((backend, name, rps, p50, p99, per_request, errors, rss_kib(server.pid) / 1024))
+            upstream_per_request = (FakeProfiles.calls - calls_before) / SAMPLE
+            rows.append((backend, name, rps, p50, p99, per_request, upstream_per_request, errors,
+                         rss_kib(server.pid) / 1024))
             print(f"{backend:8} {name:45} {rps:10.0f} req/s  p50 {p50:8.2f} ms  p99 {p99:8.2f} ms  "
                   f"{per_request:8.1f} stmts/req", file=sys.stderr)
         finally:
@@ -186,10 +243,12 @@ def main():
 
     print(f"\n{args.hunts} hunts x {args.clues} clues, {args.players} players; wrk -t{args.threads} "
           f"-c{args.connections} -d{args.duration}s; {os.cpu_count()} cores\n")
-    print("| backend | scenario | requests/s | p50 ms | p99 ms | SQL statements/request | non-2xx | server peak RSS MiB |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for backend, name, rps, p50, p99, per_request, errors, rss in rows:
-        print(f"| {backend} | {name} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {per_request:.1f} | {errors} | {rss:.0f} |")
+    print("| backend | scenario | requests/s | p50 ms | p99 ms | SQL statements/request | upstream calls/request "
+          "| non-2xx | server peak RSS MiB |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for backend, name, rps, p50, p99, per_request, upstream, errors, rss in rows:
+        print(f"| {backend} | {name} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {per_request:.1f} | {upstream:.1f} "
+              f"| {errors} | {rss:.0f} |")
     print()
     for backend in dict.fromkeys(r[0] for r in rows):
         by_name = {r[1]: r for r in rows if r[0] == backend}
