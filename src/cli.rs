@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use migration::{Migrator, MigratorTrait};
 
 use crate::auth::{DEVELOPMENT_SECRET, JwtKeys, ORGANIZER_ROLE};
-use crate::config::{DEFAULT_DATABASE_URL, ServeConfig};
+use crate::config::{DEFAULT_DATABASE_URL, Limits, ServeConfig};
 use crate::loaders::{Batching, LoaderConfig};
 use crate::seed::generate::Spec;
 use crate::startup::Application;
@@ -85,6 +85,30 @@ pub struct ServeArgs {
     /// How long an open circuit refuses profiles calls before a trial call.
     #[arg(long, env = "HUNT_PROFILES_BREAKER_COOLDOWN", default_value = "10s", value_parser = humantime::parse_duration)]
     pub profiles_breaker_cooldown: Duration,
+    /// The deepest a query may nest fields.
+    #[arg(long, env = "HUNT_MAX_DEPTH", default_value_t = Limits::default().max_depth)]
+    pub max_depth: usize,
+    /// The most a query may cost (each field 1; list fields multiply by their `first`).
+    #[arg(long, env = "HUNT_MAX_COMPLEXITY", default_value_t = Limits::default().max_complexity)]
+    pub max_complexity: usize,
+    /// Production mode: introspection off unless `--introspection` says otherwise.
+    #[arg(long, env = "HUNT_PRODUCTION")]
+    pub production: bool,
+    /// Answer introspection (`__schema`, `__type`) even in production mode.
+    #[arg(long, env = "HUNT_INTROSPECTION", conflicts_with = "no_introspection")]
+    pub introspection: bool,
+    /// Refuse introspection.
+    #[arg(long, env = "HUNT_NO_INTROSPECTION")]
+    pub no_introspection: bool,
+    /// The largest request body, in bytes.
+    #[arg(long, env = "HUNT_MAX_BODY_BYTES", default_value_t = Limits::default().max_body_bytes)]
+    pub max_body_bytes: usize,
+    /// The longest a request may take before it is answered 408.
+    #[arg(long, env = "HUNT_REQUEST_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub request_timeout: Duration,
+    /// Browser origins allowed to call the API (CORS), comma-separated; `*` for any. None by default.
+    #[arg(long, env = "HUNT_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -184,6 +208,14 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
             breaker_failures: args.profiles_breaker_failures,
             breaker_cooldown: args.profiles_breaker_cooldown,
         }),
+        limits: Limits {
+            max_depth: args.max_depth,
+            max_complexity: args.max_complexity,
+            introspection: !args.no_introspection && (args.introspection || !args.production),
+            max_body_bytes: args.max_body_bytes,
+            request_timeout: args.request_timeout,
+        },
+        cors_origins: args.cors_origins,
     };
     let app = Application::build(config).await?;
     let addr = app.local_addr()?;

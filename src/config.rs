@@ -1,6 +1,7 @@
 //! Server configuration, as the CLI and environment set it.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use crate::loaders::LoaderConfig;
 use crate::upstream::profiles::ProfilesConfig;
@@ -25,6 +26,38 @@ pub struct ServeConfig {
     pub loaders: LoaderConfig,
     /// The partner profiles service; without it `Player.profile` is `null`.
     pub profiles: Option<ProfilesConfig>,
+    /// What one request may ask.
+    pub limits: Limits,
+    /// Browser origins allowed to call the API (CORS); empty for none, `*` for any.
+    pub cors_origins: Vec<String>,
+}
+
+/// Limits on what one request may ask, so that no request can take the server down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// The deepest a query may nest fields.
+    pub max_depth: usize,
+    /// The most a query may cost: each field costs 1, and a list field with `first` multiplies what is under it
+    /// by `first`.
+    pub max_complexity: usize,
+    /// Whether `__schema` and `__type` are answered.
+    pub introspection: bool,
+    /// The largest request body, in bytes (413 beyond).
+    pub max_body_bytes: usize,
+    /// The longest a request may take before it is answered 408.
+    pub request_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_depth: 16,
+            max_complexity: 10_000,
+            introspection: true,
+            max_body_bytes: 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+        }
+    }
 }
 
 impl ServeConfig {
@@ -38,6 +71,8 @@ impl ServeConfig {
             migrate: true,
             loaders: LoaderConfig::default(),
             profiles: None,
+            limits: Limits::default(),
+            cors_origins: Vec::new(),
         }
     }
 }

@@ -65,13 +65,15 @@ impl Application {
             .await
             .with_context(|| format!("listening on {}", config.listen))?;
         let state = AppState {
-            schema: graphql::build_schema(db.clone()),
-            traced_schema: graphql::build_traced_schema(db.clone()),
+            schema: graphql::build_schema(db.clone(), &config.limits),
+            traced_schema: graphql::build_traced_schema(db.clone(), &config.limits),
             db,
             jwt,
             metrics,
             profiles,
             loaders: config.loaders,
+            limits: config.limits,
+            cors_origins: config.cors_origins.clone(),
         };
         Ok(Self { listener, state })
     }

@@ -5,6 +5,7 @@ use sea_orm::DatabaseConnection;
 
 use super::mutation::{AnswerMutation, HuntMutation, PlayerMutation};
 use super::query::{EntityQuery, HuntQuery, PlayerQuery};
+use crate::config::Limits;
 
 /// Every root query field.
 #[derive(MergedObject, Default)]
@@ -20,16 +21,30 @@ pub type TreasureSchema = Schema<Query, Mutation, EmptySubscription>;
 ///
 /// No schema extension is installed: async-graphql runs every extension's hooks around every field, which
 /// costs measurably on large responses, so request metrics are taken by the HTTP layer instead.
-pub fn build_schema(db: DatabaseConnection) -> TreasureSchema {
-    schema_builder().data(db).finish()
+pub fn build_schema(db: DatabaseConnection, limits: &Limits) -> TreasureSchema {
+    limited(schema_builder(), limits).data(db).finish()
 }
 
 /// The schema for requests that ask for an `ftv1` trace: the same, with the tracing extension.
-pub fn build_traced_schema(db: DatabaseConnection) -> TreasureSchema {
-    schema_builder()
+pub fn build_traced_schema(db: DatabaseConnection, limits: &Limits) -> TreasureSchema {
+    limited(schema_builder(), limits)
         .data(db)
         .extension(super::ftv1::Ftv1)
         .finish()
+}
+
+fn limited(
+    builder: SchemaBuilder<Query, Mutation, EmptySubscription>,
+    limits: &Limits,
+) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    let builder = builder
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity);
+    if limits.introspection {
+        builder
+    } else {
+        builder.disable_introspection()
+    }
 }
 
 /// The federation SDL: what `schema/treasure-hunt.graphql` holds.

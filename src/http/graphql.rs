@@ -9,7 +9,7 @@
 
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, Request};
-use axum::body::Bytes;
+use axum::body::Body as HttpBody;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -18,6 +18,7 @@ use std::time::Instant;
 
 use super::AppState;
 use crate::auth::Caller;
+use crate::config::Limits;
 use crate::graphql::{TreasureSchema, ftv1};
 use crate::loaders::Loaders;
 
@@ -97,10 +98,21 @@ pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, uri:
 pub async fn post_graphql(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    body: HttpBody,
 ) -> Response {
     let Some(media) = MediaType::negotiate(&headers) else {
         return not_acceptable();
+    };
+    let Ok(body) = axum::body::to_bytes(body, state.limits.max_body_bytes).await else {
+        return request_error(
+            media,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            &format!(
+                "the request body is larger than the limit of {} bytes (--max-body-bytes)",
+                state.limits.max_body_bytes
+            ),
+        );
     };
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -184,6 +196,21 @@ async fn run(
     request: Request,
 ) -> async_graphql::Response {
     let started = Instant::now();
+    if !state.limits.introspection && asks_introspection(&request) {
+        state.metrics.request("query", "request_error", 0.0);
+        let error = async_graphql::ServerError::new(
+            "introspection is turned off on this server (--no-introspection or --production)",
+            None,
+        );
+        let mut response = async_graphql::Response::from_errors(vec![error]);
+        if let Some(error) = response.errors.first_mut() {
+            error
+                .extensions
+                .get_or_insert_with(Default::default)
+                .set("code", "INTROSPECTION_DISABLED");
+        }
+        return response;
+    }
     let operation_type = match operation_type(&request) {
         Some(OperationType::Query) => "query",
         Some(OperationType::Mutation) => "mutation",
@@ -199,6 +226,8 @@ async fn run(
     let response = schema
         .execute(request.data(caller.clone()).data(loaders))
         .await;
+    let mut response = response;
+    name_limits(&mut response, &state.limits);
     let outcome = if response.errors.is_empty() {
         "ok"
     } else if failed_before_execution(&response) {
@@ -210,6 +239,61 @@ async fn run(
         .metrics
         .request(operation_type, outcome, started.elapsed().as_secs_f64());
     response
+}
+
+/// Whether the document selects `__schema` or `__type` anywhere (fragments included).
+fn asks_introspection(request: &Request) -> bool {
+    use async_graphql::parser::types::{Selection, SelectionSet};
+    fn walk(set: &SelectionSet) -> bool {
+        set.items.iter().any(|item| match &item.node {
+            Selection::Field(field) => {
+                matches!(field.node.name.node.as_str(), "__schema" | "__type")
+                    || walk(&field.node.selection_set.node)
+            }
+            Selection::InlineFragment(fragment) => walk(&fragment.node.selection_set.node),
+            Selection::FragmentSpread(_) => false,
+        })
+    }
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+        return false;
+    };
+    document
+        .operations
+        .iter()
+        .any(|(_, op)| walk(&op.node.selection_set.node))
+        || document
+            .fragments
+            .values()
+            .any(|fragment| walk(&fragment.node.selection_set.node))
+}
+
+/// async-graphql reports a limit without saying which: say it, with a code a client can act on.
+fn name_limits(response: &mut async_graphql::Response, limits: &Limits) {
+    for error in &mut response.errors {
+        let (code, message) = match error.message.as_str() {
+            "Query is nested too deep." => (
+                "QUERY_TOO_DEEP",
+                format!(
+                    "the query nests deeper than the limit of {} levels (--max-depth)",
+                    limits.max_depth
+                ),
+            ),
+            "Query is too complex." => (
+                "QUERY_TOO_COMPLEX",
+                format!(
+                    "the query costs more than the limit of {} (--max-complexity); each field costs 1 and a list \
+                     field multiplies what is under it by its `first`",
+                    limits.max_complexity
+                ),
+            ),
+            _ => continue,
+        };
+        error.message = message;
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code);
+    }
 }
 
 fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, String> {

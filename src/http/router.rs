@@ -4,10 +4,15 @@ use axum::Router;
 use axum::routing::get;
 use std::sync::Arc;
 
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use sea_orm::DatabaseConnection;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::JwtKeys;
+use crate::config::Limits;
 use crate::graphql::TreasureSchema;
 use crate::loaders::LoaderConfig;
 use crate::telemetry::Metrics;
@@ -27,10 +32,17 @@ pub struct AppState {
     pub profiles: Option<Arc<ProfilesClient>>,
     /// How each request's loaders batch.
     pub loaders: LoaderConfig,
+    /// What one request may ask.
+    pub limits: Limits,
+    /// Browser origins allowed to call the API.
+    pub cors_origins: Vec<String>,
 }
 
 /// Every route: `/graphql`, the playground at `/`, `/health/{live,ready}` and `/metrics`.
 pub fn router(state: AppState) -> Router {
+    let timeout =
+        TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.limits.request_timeout);
+    let cors = cors(&state.cors_origins);
     Router::new()
         .route(
             "/graphql",
@@ -40,6 +52,25 @@ pub fn router(state: AppState) -> Router {
         .route("/health/live", get(super::health::live))
         .route("/health/ready", get(super::health::ready))
         .route("/metrics", get(super::health::metrics))
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(CompressionLayer::new())
+        .layer(cors)
+        .layer(timeout)
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// CORS for the configured origins: none (the default), a list, or `*` for any.
+fn cors(origins: &[String]) -> CorsLayer {
+    let layer = CorsLayer::new()
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT]);
+    if origins.iter().any(|o| o == "*") {
+        return layer.allow_origin(AllowOrigin::any());
+    }
+    let allowed: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    layer.allow_origin(AllowOrigin::list(allowed))
 }

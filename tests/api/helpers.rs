@@ -89,6 +89,15 @@ pub async fn spawn_generated_app_with(
     start(config, dir).await
 }
 
+/// Starts the server on a fresh database, with the configuration adjusted.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut ServeConfig)) -> TestApp {
+    let (database_url, dir) = fresh_database().await;
+    let mut config = ServeConfig::local(database_url);
+    config.jwt_secret = Some(SECRET.to_owned());
+    adjust(&mut config);
+    start(config, dir).await
+}
+
 /// Starts the server on a fresh database holding the demo data set.
 pub async fn spawn_demo_app() -> TestApp {
     let (database_url, dir) = fresh_database().await;

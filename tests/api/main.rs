@@ -12,6 +12,7 @@ mod federation;
 mod health;
 mod http;
 mod hunts;
+mod limits;
 mod metrics;
 mod pagination;
 mod players;

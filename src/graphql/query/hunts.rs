@@ -31,6 +31,7 @@ impl HuntQuery {
     }
 
     /// Hunts in creation order, optionally only those of one status.
+    #[graphql(complexity = "first.max(0) as usize * child_complexity")]
     async fn hunts(
         &self,
         ctx: &Context<'_>,

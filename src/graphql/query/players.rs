@@ -31,6 +31,7 @@ impl PlayerQuery {
     }
 
     /// Players in registration order.
+    #[graphql(complexity = "first.max(0) as usize * child_complexity")]
     async fn players(
         &self,
         ctx: &Context<'_>,

@@ -78,6 +78,7 @@ impl Hunt {
     }
 
     /// The players who joined, in joining order.
+    #[graphql(complexity = "first.max(0) as usize * child_complexity")]
     async fn players(
         &self,
         ctx: &Context<'_>,
@@ -97,6 +98,7 @@ impl Hunt {
     }
 
     /// The ranking of everyone who joined: highest score first; at equal scores, whoever got there first.
+    #[graphql(complexity = "first * child_complexity")]
     async fn leaderboard(
         &self,
         ctx: &Context<'_>,
