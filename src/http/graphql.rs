@@ -157,6 +157,10 @@ async fn execute(
             return response;
         }
     };
+    let request_id = headers
+        .get(super::REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     let traced = headers
         .get(ftv1::HEADER)
         .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(ftv1::FTV1.as_bytes()));
@@ -167,7 +171,7 @@ async fn execute(
     };
     let response = match batch {
         BatchRequest::Single(request) => {
-            BatchResponse::Single(run(state, schema, &caller, request).await)
+            BatchResponse::Single(run(state, schema, &caller, request_id, request).await)
         }
         BatchRequest::Batch(requests) => {
             if requests.is_empty() {
@@ -180,7 +184,7 @@ async fn execute(
             }
             let mut responses = Vec::with_capacity(requests.len());
             for request in requests {
-                responses.push(run(state, schema, &caller, request).await);
+                responses.push(run(state, schema, &caller, request_id, request).await);
             }
             BatchResponse::Batch(responses)
         }
@@ -193,6 +197,7 @@ async fn run(
     state: &AppState,
     schema: &TreasureSchema,
     caller: &Caller,
+    request_id: &str,
     request: Request,
 ) -> async_graphql::Response {
     let started = Instant::now();
@@ -228,6 +233,7 @@ async fn run(
         .await;
     let mut response = response;
     name_limits(&mut response, &state.limits);
+    tag_internal_errors(&mut response, request_id);
     let outcome = if response.errors.is_empty() {
         "ok"
     } else if failed_before_execution(&response) {
@@ -265,6 +271,18 @@ fn asks_introspection(request: &Request) -> bool {
             .fragments
             .values()
             .any(|fragment| walk(&fragment.node.selection_set.node))
+}
+
+/// Internal errors reach the client as a generic message: give them the request's id, which the server's log
+/// line of the failure carries too, so that an operator can find it.
+fn tag_internal_errors(response: &mut async_graphql::Response, request_id: &str) {
+    for error in &mut response.errors {
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if matches!(extensions.get("code"), Some(async_graphql::Value::String(code)) if code == "INTERNAL")
+        {
+            extensions.set("requestId", request_id);
+        }
+    }
 }
 
 /// async-graphql reports a limit without saying which: say it, with a code a client can act on.

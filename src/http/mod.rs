@@ -5,4 +5,4 @@ mod health;
 mod playground;
 mod router;
 
-pub use router::{AppState, router};
+pub use router::{AppState, REQUEST_ID, router};

@@ -4,10 +4,13 @@ use axum::Router;
 use axum::routing::get;
 use std::sync::Arc;
 
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use sea_orm::DatabaseConnection;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -56,8 +59,33 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(cors)
         .layer(timeout)
-        .layer(TraceLayer::new_for_http())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let id = request
+                .headers()
+                .get(REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request.id = %id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(NewRequestId))
         .with_state(state)
+}
+
+/// The header that carries a request's id: kept from the caller (a gateway's, say) or made here.
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// Makes request ids: 16 random hex digits, enough to find one request's log lines.
+#[derive(Clone, Copy)]
+struct NewRequestId;
+
+impl MakeRequestId for NewRequestId {
+    fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
+        let id: u64 = rand::random();
+        HeaderValue::from_str(&format!("{id:016x}"))
+            .ok()
+            .map(RequestId::new)
+    }
 }
 
 /// CORS for the configured origins: none (the default), a list, or `*` for any.

@@ -365,3 +365,69 @@ async fn response_keys_follow_the_query_for_plain_fields() {
         .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{text}");
 }
+
+#[tokio::test]
+async fn internal_failures_reach_clients_masked_with_the_request_id() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    let fixture = crate::helpers::active_hunt(&app, "broken").await;
+    // Break storage under the running server.
+    app.db
+        .execute_unprepared("DROP TABLE solves")
+        .await
+        .unwrap();
+    let query = json!({ "query": "query($id: ID!) { hunt(id: $id) { slug clues { position solves { solvedAt } } } }", "variables": { "id": fixture.hunt_id } });
+
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&query)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let request_id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(request_id.len(), 16);
+    let text = response.text().await.unwrap();
+    let body: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        body["data"]["hunt"]["slug"], "broken",
+        "other fields still resolve: {body}"
+    );
+    let error = &body["errors"][0];
+    assert_eq!(error["extensions"]["code"], "INTERNAL");
+    assert_eq!(error["message"], "internal error");
+    assert_eq!(error["extensions"]["requestId"], request_id.as_str());
+    let extensions: Vec<&String> = error["extensions"].as_object().unwrap().keys().collect();
+    assert_eq!(
+        extensions,
+        ["code", "requestId"],
+        "nothing but the code and the id: {error}"
+    );
+    for leak in [
+        "no such table",
+        "does not exist",
+        "SELECT",
+        "sqlx",
+        "sea_orm",
+        "database",
+    ] {
+        assert!(!text.contains(leak), "{leak:?} leaked: {text}");
+    }
+
+    // A caller's own request id (a gateway's, say) is kept.
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("x-request-id", "gateway-42")
+        .json(&query)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "gateway-42");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["requestId"], "gateway-42");
+}
