@@ -9,6 +9,7 @@ use migration::{Migrator, MigratorTrait};
 
 use crate::auth::{DEVELOPMENT_SECRET, JwtKeys, ORGANIZER_ROLE};
 use crate::config::{DEFAULT_DATABASE_URL, Limits, ServeConfig};
+use crate::game::answers::AttemptLimit;
 use crate::loaders::{Batching, LoaderConfig};
 use crate::seed::generate::Spec;
 use crate::startup::Application;
@@ -106,6 +107,12 @@ pub struct ServeArgs {
     /// The longest a request may take before it is answered 408.
     #[arg(long, env = "HUNT_REQUEST_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
     pub request_timeout: Duration,
+    /// Wrong answers one player may give one clue per window.
+    #[arg(long, env = "HUNT_WRONG_ANSWERS", default_value_t = AttemptLimit::default().max_wrong)]
+    pub wrong_answers: u32,
+    /// The sliding window of `--wrong-answers`.
+    #[arg(long, env = "HUNT_WRONG_ANSWER_WINDOW", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub wrong_answer_window: Duration,
     /// Browser origins allowed to call the API (CORS), comma-separated; `*` for any. None by default.
     #[arg(long, env = "HUNT_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
@@ -214,6 +221,10 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
             introspection: !args.no_introspection && (args.introspection || !args.production),
             max_body_bytes: args.max_body_bytes,
             request_timeout: args.request_timeout,
+            wrong_answers: AttemptLimit {
+                max_wrong: args.wrong_answers,
+                window: args.wrong_answer_window,
+            },
         },
         cors_origins: args.cors_origins,
     };

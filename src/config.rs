@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::game::answers::AttemptLimit;
 use crate::loaders::LoaderConfig;
 use crate::upstream::profiles::ProfilesConfig;
 
@@ -46,6 +47,8 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// The longest a request may take before it is answered 408.
     pub request_timeout: Duration,
+    /// How many wrong answers one player may give one clue per window.
+    pub wrong_answers: AttemptLimit,
 }
 
 impl Default for Limits {
@@ -56,6 +59,7 @@ impl Default for Limits {
             introspection: true,
             max_body_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
+            wrong_answers: AttemptLimit::default(),
         }
     }
 }

@@ -10,6 +10,7 @@ mod m20261127_000002_create_clues;
 mod m20261127_000003_create_players;
 mod m20261127_000004_create_enrolments;
 mod m20261127_000005_create_solves;
+mod m20261127_000006_create_answer_attempts;
 
 /// Every migration of the schema, oldest first.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_create_players::Migration),
             Box::new(m20261127_000004_create_enrolments::Migration),
             Box::new(m20261127_000005_create_solves::Migration),
+            Box::new(m20261127_000006_create_answer_attempts::Migration),
         ]
     }
 }

@@ -1,11 +1,12 @@
 //! Answer submission: the heart of the game.
 
 use std::collections::HashSet;
+use std::time::Duration;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    TryInsertResult,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TryInsertResult,
 };
 use tracing::instrument;
 
@@ -13,7 +14,23 @@ use super::{
     Actor, GameError, HuntStatus, answer, hunts::status_of, players::require_player, unlock,
     validate,
 };
-use crate::entity::{clue, enrolment, hunt, solve};
+use crate::entity::{answer_attempt, clue, enrolment, hunt, solve};
+
+/// How many wrong answers a player may give one clue within a sliding window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AttemptLimit {
+    pub max_wrong: u32,
+    pub window: Duration,
+}
+
+impl Default for AttemptLimit {
+    fn default() -> Self {
+        Self {
+            max_wrong: 5,
+            window: Duration::from_secs(60),
+        }
+    }
+}
 
 /// What a submission achieved.
 #[derive(Clone, Debug)]
@@ -26,6 +43,8 @@ pub struct Submission {
     pub clue: clue::Model,
     /// The clue that follows it in the hunt, if any.
     pub next_clue: Option<clue::Model>,
+    /// How many more wrong answers the player may give this clue within the current window.
+    pub attempts_left: u32,
 }
 
 /// Checks `answer` for `clue_id` on behalf of `actor`'s player and records the solve if it is right.
@@ -38,6 +57,7 @@ pub async fn submit_answer(
     actor: &Actor,
     clue_id: i64,
     answer_text: String,
+    limit: AttemptLimit,
 ) -> Result<Submission, GameError> {
     validate::answer("answer", &answer_text)?;
     let player = require_player(db, actor).await?;
@@ -101,7 +121,48 @@ pub async fn submit_answer(
         .find(|c| c.position == clue.position + 1)
         .cloned();
 
+    // Count this attempt before checking it, so that concurrent guesses see each other; a right answer is
+    // taken back out below.
+    let attempt = answer_attempt::ActiveModel {
+        player_id: Set(player.id),
+        clue_id: Set(clue.id),
+        attempted_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let window = chrono::Duration::from_std(limit.window).unwrap_or(chrono::Duration::MAX);
+    let recent: Vec<chrono::DateTime<Utc>> = answer_attempt::Entity::find()
+        .select_only()
+        .column(answer_attempt::Column::AttemptedAt)
+        .filter(answer_attempt::Column::PlayerId.eq(player.id))
+        .filter(answer_attempt::Column::ClueId.eq(clue.id))
+        .filter(answer_attempt::Column::AttemptedAt.gt(now - window))
+        .order_by_asc(answer_attempt::Column::AttemptedAt)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let counted = u32::try_from(recent.len()).unwrap_or(u32::MAX);
+    if counted > limit.max_wrong {
+        answer_attempt::Entity::delete_by_id(attempt.id)
+            .exec(db)
+            .await?;
+        let frees_at = recent.first().copied().unwrap_or(now) + window;
+        let retry_after_secs = u64::try_from((frees_at - now).num_seconds())
+            .unwrap_or(0)
+            .max(1);
+        return Err(GameError::RateLimited { retry_after_secs });
+    }
+
     let correct = answer::verify_blocking(answer_text, clue.answer_hash.clone()).await?;
+    let attempts_left = if correct {
+        answer_attempt::Entity::delete_by_id(attempt.id)
+            .exec(db)
+            .await?;
+        limit.max_wrong.saturating_sub(counted - 1)
+    } else {
+        limit.max_wrong.saturating_sub(counted)
+    };
     let mut points_awarded = 0;
     if correct && !solved_ids.contains(&clue.id) {
         let row = solve::ActiveModel {
@@ -125,5 +186,6 @@ pub async fn submit_answer(
         points_awarded,
         clue,
         next_clue,
+        attempts_left,
     })
 }

@@ -26,6 +26,10 @@ pub enum GameError {
     /// The game is not in a state that allows this (hunt not active, not joined yet, ...).
     #[error("{0}")]
     FailedPrecondition(String),
+    /// Too many attempts at one clue lately (wrong ones, and ones still being checked); try again after
+    /// `retry_after_secs`.
+    #[error("too many attempts at this clue; try again in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
     /// Storage failed; never shown to clients as is.
     #[error("database error: {0}")]
     Database(#[from] DbErr),

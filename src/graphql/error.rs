@@ -27,6 +27,7 @@ impl ErrorExtensions for GameError {
             GameError::Forbidden(_) => "FORBIDDEN",
             GameError::Conflict(_) => "CONFLICT",
             GameError::FailedPrecondition(_) => "FAILED_PRECONDITION",
+            GameError::RateLimited { .. } => "RATE_LIMITED",
             GameError::Database(_) | GameError::Internal(_) => {
                 tracing::error!(error = %self, "operation failed");
                 return internal();
@@ -36,6 +37,9 @@ impl ErrorExtensions for GameError {
         match self {
             GameError::InvalidInput { field, .. } => {
                 error.extend_with(|_, e| e.set("field", *field))
+            }
+            GameError::RateLimited { retry_after_secs } => {
+                error.extend_with(|_, e| e.set("retryAfter", *retry_after_secs))
             }
             _ => error,
         }

@@ -22,13 +22,17 @@ pub type TreasureSchema = Schema<Query, Mutation, EmptySubscription>;
 /// No schema extension is installed: async-graphql runs every extension's hooks around every field, which
 /// costs measurably on large responses, so request metrics are taken by the HTTP layer instead.
 pub fn build_schema(db: DatabaseConnection, limits: &Limits) -> TreasureSchema {
-    limited(schema_builder(), limits).data(db).finish()
+    limited(schema_builder(), limits)
+        .data(db)
+        .data(limits.wrong_answers)
+        .finish()
 }
 
 /// The schema for requests that ask for an `ftv1` trace: the same, with the tracing extension.
 pub fn build_traced_schema(db: DatabaseConnection, limits: &Limits) -> TreasureSchema {
     limited(schema_builder(), limits)
         .data(db)
+        .data(limits.wrong_answers)
         .extension(super::ftv1::Ftv1)
         .finish()
 }

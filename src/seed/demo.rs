@@ -7,6 +7,7 @@
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
 use crate::entity::hunt;
+use crate::game::answers::AttemptLimit;
 use crate::game::hunts::{self, NewClue, NewHunt};
 use crate::game::{Actor, GameError, answers, players};
 
@@ -177,7 +178,14 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> Result<bool, GameError> {
         let actor = &actors[player_index];
         players::join_hunt(db, actor, *hunt_id).await?;
         for (clue_id, answer) in clues.iter().take(solved) {
-            answers::submit_answer(db, actor, *clue_id, (*answer).to_owned()).await?;
+            answers::submit_answer(
+                db,
+                actor,
+                *clue_id,
+                (*answer).to_owned(),
+                AttemptLimit::default(),
+            )
+            .await?;
         }
     }
     // The museum's season is over.

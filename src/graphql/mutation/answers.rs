@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ErrorExtensions, ID, Object, Result};
 
-use crate::game::answers;
+use crate::game::answers::{self, AttemptLimit};
 use crate::graphql::context::{actor, db, forget_cached};
 use crate::graphql::id::{self, Kind};
 use crate::graphql::types::{Clue, SubmitAnswerResult};
@@ -23,7 +23,8 @@ impl AnswerMutation {
         let actor = actor(ctx, "submit answers")?;
         forget_cached(ctx);
         let clue_id = id::decode(Kind::Clue, "clueId", &clue_id)?;
-        let outcome = answers::submit_answer(db(ctx), actor, clue_id, answer)
+        let limit = ctx.data_opt::<AttemptLimit>().copied().unwrap_or_default();
+        let outcome = answers::submit_answer(db(ctx), actor, clue_id, answer, limit)
             .await
             .map_err(|e| e.extend())?;
         Ok(SubmitAnswerResult {
@@ -31,7 +32,7 @@ impl AnswerMutation {
             points_awarded: outcome.points_awarded,
             clue: Clue(outcome.clue),
             next_clue: outcome.next_clue.map(Clue),
-            attempts_left: None,
+            attempts_left: Some(i32::try_from(outcome.attempts_left).unwrap_or(i32::MAX)),
         })
     }
 }

@@ -15,6 +15,7 @@ pub struct SubmitAnswerResult {
     pub clue: Clue,
     /// The clue that follows in the hunt (unlocked now if you were right), or `null` after the last one.
     pub next_clue: Option<Clue>,
-    /// How many more wrong answers you may submit for this clue right now; `null` when attempts are not limited.
+    /// How many more wrong answers you may give this clue within the current window; past it, `submitAnswer`
+    /// answers `RATE_LIMITED` with `extensions.retryAfter` (seconds).
     pub attempts_left: Option<i32>,
 }
