@@ -14,9 +14,6 @@ pub enum GameError {
         field: &'static str,
         message: String,
     },
-    /// The operation needs a signed-in caller.
-    #[error("sign in to {0}")]
-    Unauthenticated(&'static str),
     /// The caller is known but not allowed to do this.
     #[error("{0}")]
     Forbidden(String),

@@ -23,7 +23,6 @@ impl ErrorExtensions for GameError {
         let code = match self {
             GameError::NotFound(_) => "NOT_FOUND",
             GameError::InvalidInput { .. } => "BAD_USER_INPUT",
-            GameError::Unauthenticated(_) => "UNAUTHENTICATED",
             GameError::Forbidden(_) => "FORBIDDEN",
             GameError::Conflict(_) => "CONFLICT",
             GameError::FailedPrecondition(_) => "FAILED_PRECONDITION",
