@@ -228,7 +228,8 @@ fn limited(max_wrong: u32, window_ms: u64) -> impl FnOnce(&mut treasure_hunt::co
 
 #[tokio::test]
 async fn wrong_answers_are_rate_limited_per_player_and_clue_until_the_window_passes() {
-    let app = spawn_app_with(limited(3, 1_500)).await;
+    // A window long enough to hold every refusal below, even on a busy machine.
+    let app = spawn_app_with(limited(3, 5_000)).await;
     let fixture = active_hunt(&app, "guessing").await;
     let anne = joined_player(&app, "anne", &fixture.hunt_id).await;
     let clue = &fixture.clue_ids[0];
@@ -260,7 +261,7 @@ async fn wrong_answers_are_rate_limited_per_player_and_clue_until_the_window_pas
         2
     );
 
-    tokio::time::sleep(std::time::Duration::from_millis(1_600)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(5_100)).await;
     let later = app.submit(&anne, clue, "one").await;
     assert_eq!(
         later["data"]["submitAnswer"]["pointsAwarded"], 10,

@@ -197,7 +197,8 @@ async fn large_batches_go_out_in_chunks_and_an_expired_cache_asks_again() {
 
 #[tokio::test]
 async fn concurrent_requests_for_the_same_profiles_share_one_call() {
-    let upstream = Upstream::start(Mode::Slow(Duration::from_millis(300))).await;
+    // Slow enough that the two requests surely overlap.
+    let upstream = Upstream::start(Mode::Slow(Duration::from_millis(1_500))).await;
     let app = app_with(&upstream, 30, |_| {}).await;
     let (a, b) = tokio::join!(players(&app, 30), players(&app, 30));
     assert!(a.get("errors").is_none() && b.get("errors").is_none());
@@ -251,7 +252,8 @@ async fn a_server_error_is_retried_once() {
 #[tokio::test]
 async fn the_breaker_opens_after_consecutive_failures_and_a_trial_closes_it() {
     let upstream = Upstream::start(Mode::Fail).await;
-    let cooldown = Duration::from_millis(400);
+    // Long enough that the refused request surely comes before the cool-down ends, even on a busy machine.
+    let cooldown = Duration::from_secs(2);
     let app = app_with(&upstream, 5, |config| {
         config.breaker_failures = 2;
         config.breaker_cooldown = cooldown;
