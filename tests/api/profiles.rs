@@ -199,7 +199,10 @@ async fn large_batches_go_out_in_chunks_and_an_expired_cache_asks_again() {
 async fn concurrent_requests_for_the_same_profiles_share_one_call() {
     // Slow enough that the two requests surely overlap.
     let upstream = Upstream::start(Mode::Slow(Duration::from_millis(1_500))).await;
-    let app = app_with(&upstream, 30, |_| {}).await;
+    let app = app_with(&upstream, 30, |config| {
+        config.timeout = Duration::from_secs(10)
+    })
+    .await;
     let (a, b) = tokio::join!(players(&app, 30), players(&app, 30));
     assert!(a.get("errors").is_none() && b.get("errors").is_none());
     assert_eq!(a, b);

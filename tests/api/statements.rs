@@ -144,10 +144,21 @@ async fn the_timer_policy_batches_the_five_levels_too() {
         ..LoaderConfig::default()
     };
     let app = spawn_generated_app(&spec(), delayed).await;
-    let unbatched = LoaderConfig { max_batch_size: 1, ..LoaderConfig::default() };
-    let baseline = count(&spawn_generated_app(&spec(), unbatched).await, FIVE_LEVELS, 50).await;
+    let unbatched = LoaderConfig {
+        max_batch_size: 1,
+        ..LoaderConfig::default()
+    };
+    let baseline = count(
+        &spawn_generated_app(&spec(), unbatched).await,
+        FIVE_LEVELS,
+        50,
+    )
+    .await;
     // A timer splits batches whenever registering a level's keys takes longer than the timer, which depends on
     // the machine's load (BENCHMARKS.md): so only "batched, not one per item" is a stable claim.
     let statements = count(&app, FIVE_LEVELS, 50).await;
-    assert!(statements >= 5 && statements * 10 < baseline, "{statements} batched, {baseline} unbatched");
+    assert!(
+        statements >= 5 && statements * 10 < baseline,
+        "{statements} batched, {baseline} unbatched"
+    );
 }
