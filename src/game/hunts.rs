@@ -4,12 +4,12 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    QueryFilter, QuerySelect,
 };
 use tracing::instrument;
 
 use super::error::is_unique_violation;
-use super::{Actor, GameError, HuntStatus, answer, validate};
+use super::{Actor, GameError, HuntStatus, answer, page, validate};
 use crate::entity::{clue, hunt};
 
 /// What an organiser writes to create a hunt.
@@ -175,17 +175,11 @@ pub async fn list_hunts(
     after: Option<i64>,
     limit: u64,
 ) -> Result<(Vec<hunt::Model>, bool), GameError> {
-    let mut query = hunt::Entity::find().order_by_asc(hunt::Column::Id);
+    let mut query = hunt::Entity::find();
     if let Some(status) = status {
         query = query.filter(hunt::Column::Status.eq(status.as_str()));
     }
-    if let Some(after) = after {
-        query = query.filter(hunt::Column::Id.gt(after));
-    }
-    let mut rows = query.limit(limit + 1).all(db).await?;
-    let has_next = rows.len() as u64 > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    Ok((rows, has_next))
+    page::after_id(db, query, hunt::Column::Id, after, limit).await
 }
 
 /// The stored status of a hunt.

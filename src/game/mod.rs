@@ -9,6 +9,7 @@ pub mod answers;
 pub mod error;
 pub mod hunts;
 pub mod leaderboard;
+pub mod page;
 pub mod players;
 pub mod status;
 pub mod unlock;

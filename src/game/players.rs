@@ -3,12 +3,11 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
 };
 use tracing::instrument;
 
 use super::error::is_unique_violation;
-use super::{Actor, GameError, HuntStatus, hunts::status_of, validate};
+use super::{Actor, GameError, HuntStatus, hunts::status_of, page, validate};
 use crate::entity::{enrolment, hunt, player};
 
 /// Registers the one player of `actor`'s account.
@@ -100,14 +99,7 @@ pub async fn list_players(
     after: Option<i64>,
     limit: u64,
 ) -> Result<(Vec<player::Model>, bool), GameError> {
-    let mut query = player::Entity::find().order_by_asc(player::Column::Id);
-    if let Some(after) = after {
-        query = query.filter(player::Column::Id.gt(after));
-    }
-    let mut rows = query.limit(limit + 1).all(db).await?;
-    let has_next = rows.len() as u64 > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    Ok((rows, has_next))
+    page::after_id(db, player::Entity::find(), player::Column::Id, after, limit).await
 }
 
 /// The player registered by `actor`'s account, if any.
