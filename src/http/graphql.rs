@@ -7,7 +7,9 @@
 //!   the former, a request that fails before execution (unparsable, invalid) gets 400; in the latter, 200.
 //! - A bearer token that is present but bad gets 401 with an `UNAUTHENTICATED` error; no token is anonymous.
 
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
+};
 use async_graphql::{BatchRequest, BatchResponse, Request};
 use axum::body::Body as HttpBody;
 use axum::extract::State;
@@ -201,7 +203,10 @@ async fn run(
     request: Request,
 ) -> async_graphql::Response {
     let started = Instant::now();
-    if !state.limits.introspection && asks_introspection(&request) {
+    // Parsed once here for the introspection switch and the metrics' operation type; async-graphql parses again
+    // to execute.
+    let document = async_graphql::parser::parse_query(&request.query).ok();
+    if !state.limits.introspection && document.as_ref().is_some_and(asks_introspection) {
         state.metrics.request("query", "request_error", 0.0);
         let error = async_graphql::ServerError::new(
             "introspection is turned off on this server (--no-introspection or --production)",
@@ -216,7 +221,10 @@ async fn run(
         }
         return response;
     }
-    let operation_type = match operation_type(&request) {
+    let selected = document
+        .as_ref()
+        .and_then(|d| operation_type(d, request.operation_name.as_deref()));
+    let operation_type = match selected {
         Some(OperationType::Query) => "query",
         Some(OperationType::Mutation) => "mutation",
         Some(OperationType::Subscription) => "subscription",
@@ -248,8 +256,7 @@ async fn run(
 }
 
 /// Whether the document selects `__schema` or `__type` anywhere (fragments included).
-fn asks_introspection(request: &Request) -> bool {
-    use async_graphql::parser::types::{Selection, SelectionSet};
+fn asks_introspection(document: &ExecutableDocument) -> bool {
     fn walk(set: &SelectionSet) -> bool {
         set.items.iter().any(|item| match &item.node {
             Selection::Field(field) => {
@@ -260,9 +267,6 @@ fn asks_introspection(request: &Request) -> bool {
             Selection::FragmentSpread(_) => false,
         })
     }
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
-        return false;
-    };
     document
         .operations
         .iter()
@@ -361,17 +365,21 @@ fn parse_get(query_string: &str) -> Result<Request, String> {
 
 /// Whether the operation a GET request would run is a mutation (or subscription).
 fn selects_mutation(request: &Request) -> bool {
+    let selected = async_graphql::parser::parse_query(&request.query)
+        .ok()
+        .and_then(|d| operation_type(&d, request.operation_name.as_deref()));
     matches!(
-        operation_type(request),
+        selected,
         Some(OperationType::Mutation | OperationType::Subscription)
     )
 }
 
-/// The type of the operation `request` selects; `None` when it does not parse or selects none (execution
-/// reports why).
-fn operation_type(request: &Request) -> Option<OperationType> {
-    let document = async_graphql::parser::parse_query(&request.query).ok()?;
-    match (&document.operations, request.operation_name.as_deref()) {
+/// The type of the operation a document selects; `None` when it selects none (execution reports why).
+fn operation_type(
+    document: &ExecutableDocument,
+    operation_name: Option<&str>,
+) -> Option<OperationType> {
+    match (&document.operations, operation_name) {
         (DocumentOperations::Single(op), _) => Some(op.node.ty),
         (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
         (DocumentOperations::Multiple(_), None) => None,
