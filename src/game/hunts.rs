@@ -1,7 +1,7 @@
 //! Organisers' operations on hunts and clues, and the hunt listing.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QuerySelect,
@@ -171,11 +171,20 @@ pub async fn end_hunt(
 #[instrument(skip_all)]
 pub async fn list_hunts(
     db: &impl ConnectionTrait,
+    viewer: Option<&Actor>,
     status: Option<HuntStatus>,
     after: Option<i64>,
     limit: u64,
 ) -> Result<(Vec<hunt::Model>, bool), GameError> {
-    let mut query = hunt::Entity::find();
+    // Drafts are listed only to their organiser (see `access::see_hunt`).
+    let draft = HuntStatus::Draft.as_str();
+    let published = match viewer {
+        Some(actor) => hunt::Column::Status
+            .ne(draft)
+            .or(hunt::Column::OrganizerAccountId.eq(actor.account_id.as_str())),
+        None => hunt::Column::Status.ne(draft),
+    };
+    let mut query = hunt::Entity::find().filter(published);
     if let Some(status) = status {
         query = query.filter(hunt::Column::Status.eq(status.as_str()));
     }

@@ -3,6 +3,7 @@
 //! Pure rules (answer normalisation, unlocking, ranking, status transitions, input validation) sit beside the
 //! storage-backed operations that apply them (`hunts`, `players`, `answers`).
 
+pub mod access;
 pub mod actor;
 pub mod answer;
 pub mod answers;

@@ -354,6 +354,7 @@ async fn response_keys_follow_the_query_for_plain_fields() {
         .client
         .post(app.url("/graphql"))
         .header(CONTENT_TYPE, "application/json")
+        .bearer_auth(&org)
         .body(r#"{"query":"{ hunt(slug: \"ordered\") { title status slug description } }"}"#)
         .send()
         .await

@@ -53,7 +53,11 @@ async fn a_taken_slug_is_refused_and_the_first_hunt_is_kept() {
         .await;
     assert_eq!(code(&again), "CONFLICT");
     let data = app
-        .ok(None, "{ hunt(slug: \"cove\") { id title } }", json!({}))
+        .ok(
+            Some(&org),
+            "{ hunt(slug: \"cove\") { id title } }",
+            json!({}),
+        )
         .await;
     assert_eq!(data["hunt"]["id"], first.as_str());
     assert_eq!(data["hunt"]["title"], "Hunt cove");
@@ -163,7 +167,7 @@ async fn malformed_clue_input_is_refused() {
     assert_eq!(code(&bad_id), "BAD_USER_INPUT");
     let data = app
         .ok(
-            None,
+            Some(&org),
             "query($id: ID!) { hunt(id: $id) { clueCount } }",
             json!({ "id": hunt }),
         )
@@ -198,7 +202,7 @@ async fn only_the_hunts_organizer_can_change_it() {
     }
     let data = app
         .ok(
-            None,
+            Some(&org),
             "query($id: ID!) { hunt(id: $id) { status clueCount } }",
             json!({ "id": hunt }),
         )

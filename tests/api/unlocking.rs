@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, active_hunt, spawn_app};
+use crate::helpers::{TestApp, active_hunt, code, spawn_app};
 
 /// (riddle visible, unlocked) for each clue of the hunt, as `token` sees it.
 async fn visibility(app: &TestApp, token: Option<&str>, hunt_id: &str) -> Vec<(bool, bool)> {
@@ -74,16 +74,21 @@ async fn riddles_open_one_by_one_as_the_player_solves_them() {
 }
 
 #[tokio::test]
-async fn drafts_hide_riddles_from_all_but_the_organizer_and_ended_hunts_show_all() {
+async fn drafts_are_hidden_from_all_but_the_organizer_and_ended_hunts_show_all_riddles() {
     let app = spawn_app().await;
     let organizer = app.organizer_token("org");
     let hunt = app.create_hunt(&organizer, "draft").await;
     app.add_clue(&organizer, &hunt, "a", 10).await;
     app.add_clue(&organizer, &hunt, "b", 10).await;
-    assert_eq!(
-        visibility(&app, None, &hunt).await,
-        vec![(false, false), (false, false)]
-    );
+    let hidden = app
+        .gql(
+            None,
+            "query($id: ID!) { hunt(id: $id) { clues { riddle } } }",
+            json!({ "id": hunt }),
+        )
+        .await;
+    assert_eq!(code(&hidden), "FORBIDDEN", "{hidden}");
+    assert!(!hidden.to_string().contains("Riddle"), "{hidden}");
     assert_eq!(
         visibility(&app, Some(&organizer), &hunt).await,
         vec![(true, true), (true, true)]

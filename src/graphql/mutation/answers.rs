@@ -4,6 +4,7 @@ use async_graphql::{Context, ErrorExtensions, ID, Object, Result};
 
 use crate::game::answers::{self, AttemptLimit};
 use crate::graphql::context::{actor, db, forget_cached};
+use crate::graphql::guard::SIGNED_IN;
 use crate::graphql::id::{self, Kind};
 use crate::graphql::types::{Clue, SubmitAnswerResult};
 
@@ -14,6 +15,7 @@ pub struct AnswerMutation;
 impl AnswerMutation {
     /// Answers an unlocked clue of a hunt you joined. A right answer scores the clue's points once and unlocks
     /// the next clue; answers are compared ignoring letter case and extra spaces.
+    #[graphql(guard = "SIGNED_IN")]
     async fn submit_answer(
         &self,
         ctx: &Context<'_>,

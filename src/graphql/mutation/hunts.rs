@@ -4,6 +4,7 @@ use async_graphql::{Context, ErrorExtensions, ID, Object, Result};
 
 use crate::game::hunts::{self, NewClue, NewHunt};
 use crate::graphql::context::{actor, db, forget_cached};
+use crate::graphql::guard::ORGANIZER;
 use crate::graphql::id::{self, Kind};
 use crate::graphql::types::{AddClueInput, Clue, CreateHuntInput, Hunt};
 
@@ -14,7 +15,7 @@ pub struct HuntMutation;
 #[Object]
 impl HuntMutation {
     /// Creates a hunt as a `DRAFT` owned by you. Needs the `organizer` role.
-    #[graphql(tag = "organizer")]
+    #[graphql(tag = "organizer", guard = "ORGANIZER")]
     async fn create_hunt(&self, ctx: &Context<'_>, input: CreateHuntInput) -> Result<Hunt> {
         let actor = actor(ctx, "create hunts")?;
         forget_cached(ctx);
@@ -33,7 +34,7 @@ impl HuntMutation {
     }
 
     /// Appends a clue to one of your draft hunts. The answer is stored only as a salted hash.
-    #[graphql(tag = "organizer")]
+    #[graphql(tag = "organizer", guard = "ORGANIZER")]
     async fn add_clue(&self, ctx: &Context<'_>, input: AddClueInput) -> Result<Clue> {
         let actor = actor(ctx, "add clues")?;
         forget_cached(ctx);
@@ -52,7 +53,7 @@ impl HuntMutation {
     }
 
     /// Opens one of your draft hunts for play (`DRAFT` -> `ACTIVE`). It needs at least one clue.
-    #[graphql(tag = "organizer")]
+    #[graphql(tag = "organizer", guard = "ORGANIZER")]
     async fn start_hunt(&self, ctx: &Context<'_>, hunt_id: ID) -> Result<Hunt> {
         let actor = actor(ctx, "start hunts")?;
         forget_cached(ctx);
@@ -65,7 +66,7 @@ impl HuntMutation {
     }
 
     /// Closes one of your active hunts (`ACTIVE` -> `ENDED`); its leaderboard becomes final.
-    #[graphql(tag = "organizer")]
+    #[graphql(tag = "organizer", guard = "ORGANIZER")]
     async fn end_hunt(&self, ctx: &Context<'_>, hunt_id: ID) -> Result<Hunt> {
         let actor = actor(ctx, "end hunts")?;
         forget_cached(ctx);

@@ -4,6 +4,7 @@ use async_graphql::{Context, ErrorExtensions, ID, Object, Result};
 
 use crate::game::players;
 use crate::graphql::context::{actor, db, forget_cached};
+use crate::graphql::guard::SIGNED_IN;
 use crate::graphql::id::{self, Kind};
 use crate::graphql::types::{Hunt, Player, RegisterPlayerInput};
 
@@ -13,6 +14,7 @@ pub struct PlayerMutation;
 #[Object]
 impl PlayerMutation {
     /// Registers your player. One per account; the handle must be free.
+    #[graphql(guard = "SIGNED_IN")]
     async fn register_player(
         &self,
         ctx: &Context<'_>,
@@ -27,6 +29,7 @@ impl PlayerMutation {
     }
 
     /// Joins an active hunt as your player. Joining again changes nothing.
+    #[graphql(guard = "SIGNED_IN")]
     async fn join_hunt(&self, ctx: &Context<'_>, hunt_id: ID) -> Result<Hunt> {
         let actor = actor(ctx, "join hunts")?;
         forget_cached(ctx);

@@ -3,7 +3,8 @@
 
 use async_graphql::{Context, ID, Object, Result};
 
-use crate::graphql::context::load;
+use crate::graphql::context::{load, load_some};
+use crate::graphql::guard::visible;
 use crate::graphql::id::{self, Kind};
 use crate::graphql::types::{Clue, Hunt, Player, User};
 use crate::loaders::{ClueId, HuntId, HuntSlug, PlayerHandle, PlayerId};
@@ -15,21 +16,23 @@ pub struct EntityQuery;
 impl EntityQuery {
     #[graphql(entity)]
     async fn find_hunt_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Hunt>> {
-        Ok(load(ctx, HuntId(id::decode(Kind::Hunt, "id", &id)?))
-            .await?
-            .map(Hunt))
+        let found = load(ctx, HuntId(id::decode(Kind::Hunt, "id", &id)?)).await?;
+        found.map(|hunt| Ok(Hunt(visible(ctx, hunt)?))).transpose()
     }
 
     #[graphql(entity)]
     async fn find_hunt_by_slug(&self, ctx: &Context<'_>, slug: String) -> Result<Option<Hunt>> {
-        Ok(load(ctx, HuntSlug(slug)).await?.map(Hunt))
+        let found = load(ctx, HuntSlug(slug)).await?;
+        found.map(|hunt| Ok(Hunt(visible(ctx, hunt)?))).transpose()
     }
 
     #[graphql(entity)]
     async fn find_clue_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Clue>> {
-        Ok(load(ctx, ClueId(id::decode(Kind::Clue, "id", &id)?))
-            .await?
-            .map(Clue))
+        let Some(clue) = load(ctx, ClueId(id::decode(Kind::Clue, "id", &id)?)).await? else {
+            return Ok(None);
+        };
+        visible(ctx, load_some(ctx, HuntId(clue.hunt_id)).await?)?;
+        Ok(Some(Clue(clue)))
     }
 
     #[graphql(entity)]

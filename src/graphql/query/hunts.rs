@@ -4,8 +4,9 @@ use async_graphql::connection::Connection;
 use async_graphql::{Context, ErrorExtensions, ID, Object, Result};
 
 use crate::game;
-use crate::graphql::context::{db, load};
+use crate::graphql::context::{caller, db, load, load_some};
 use crate::graphql::error::coded;
+use crate::graphql::guard::visible;
 use crate::graphql::id::{self, Kind};
 use crate::graphql::types::{Clue, Hunt, HuntStatus, PageArgs, page};
 use crate::loaders::{ClueId, HuntId, HuntSlug};
@@ -15,7 +16,8 @@ pub struct HuntQuery;
 
 #[Object]
 impl HuntQuery {
-    /// A hunt by `id` or by `slug` (give exactly one); `null` if there is none.
+    /// A hunt by `id` or by `slug` (give exactly one); `null` if there is none, `FORBIDDEN` if it is someone
+    /// else's draft.
     async fn hunt(
         &self,
         ctx: &Context<'_>,
@@ -27,10 +29,10 @@ impl HuntQuery {
             (None, Some(slug)) => load(ctx, HuntSlug(slug)).await?,
             _ => return Err(coded("BAD_USER_INPUT", "give exactly one of id and slug")),
         };
-        Ok(found.map(Hunt))
+        found.map(|hunt| Ok(Hunt(visible(ctx, hunt)?))).transpose()
     }
 
-    /// Hunts in creation order, optionally only those of one status.
+    /// Hunts in creation order, optionally only those of one status. Drafts are listed to their organiser only.
     #[graphql(complexity = "first.max(0) as usize * child_complexity")]
     async fn hunts(
         &self,
@@ -41,10 +43,15 @@ impl HuntQuery {
         #[graphql(desc = "Only hunts in this status.")] status: Option<HuntStatus>,
     ) -> Result<Connection<String, Hunt>> {
         let args = PageArgs::parse(first, after.as_deref())?;
-        let (hunts, has_next) =
-            game::hunts::list_hunts(db(ctx), status.map(Into::into), args.after, args.limit)
-                .await
-                .map_err(|e| e.extend())?;
+        let (hunts, has_next) = game::hunts::list_hunts(
+            db(ctx),
+            caller(ctx),
+            status.map(Into::into),
+            args.after,
+            args.limit,
+        )
+        .await
+        .map_err(|e| e.extend())?;
         Ok(page(
             args.after,
             has_next,
@@ -52,10 +59,12 @@ impl HuntQuery {
         ))
     }
 
-    /// A clue by id; `null` if there is none.
+    /// A clue by id; `null` if there is none, `FORBIDDEN` if its hunt is someone else's draft.
     async fn clue(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Clue>> {
-        Ok(load(ctx, ClueId(id::decode(Kind::Clue, "id", &id)?))
-            .await?
-            .map(Clue))
+        let Some(clue) = load(ctx, ClueId(id::decode(Kind::Clue, "id", &id)?)).await? else {
+            return Ok(None);
+        };
+        visible(ctx, load_some(ctx, HuntId(clue.hunt_id)).await?)?;
+        Ok(Some(Clue(clue)))
     }
 }
