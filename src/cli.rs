@@ -1,12 +1,14 @@
 //! The command line: `serve` (the default), `migrate`, `seed`, `schema`, `token`.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use migration::{Migrator, MigratorTrait};
 
+use crate::auth::jwks::JwksConfig;
 use crate::auth::{DEVELOPMENT_SECRET, JwtKeys, ORGANIZER_ROLE};
 use crate::config::{DEFAULT_DATABASE_URL, Limits, ServeConfig};
 use crate::game::answers::AttemptLimit;
@@ -30,7 +32,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the server (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply or inspect migrations.
     Migrate {
         #[arg(value_enum, default_value_t = MigrateAction::Up)]
@@ -55,6 +57,18 @@ pub struct ServeArgs {
     /// HS256 secret of bearer tokens.
     #[arg(long, env = "HUNT_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
+    /// JWKS URL of an identity provider whose RS256 tokens are accepted (alongside HS256 if a secret is set).
+    #[arg(long, env = "HUNT_JWKS_URL")]
+    pub jwks_url: Option<String>,
+    /// The `iss` RS256 tokens must carry.
+    #[arg(long, env = "HUNT_JWT_ISSUER", requires = "jwks_url")]
+    pub jwt_issuer: Option<String>,
+    /// The `aud` RS256 tokens must carry.
+    #[arg(long, env = "HUNT_JWT_AUDIENCE", requires = "jwks_url")]
+    pub jwt_audience: Option<String>,
+    /// The least time between two JWKS fetches caused by tokens with unknown key ids.
+    #[arg(long, env = "HUNT_JWKS_REFRESH_COOLDOWN", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub jwks_refresh_cooldown: Duration,
     /// Do not apply pending migrations at start-up.
     #[arg(long, env = "HUNT_NO_MIGRATE")]
     pub no_migrate: bool,
@@ -92,6 +106,15 @@ pub struct ServeArgs {
     /// The most a query may cost (each field 1; list fields multiply by their `first`).
     #[arg(long, env = "HUNT_MAX_COMPLEXITY", default_value_t = Limits::default().max_complexity)]
     pub max_complexity: usize,
+    /// The most aliased fields one document may hold.
+    #[arg(long, env = "HUNT_MAX_ALIASES", default_value_t = Limits::default().max_aliases)]
+    pub max_aliases: usize,
+    /// The most directives one document may hold.
+    #[arg(long, env = "HUNT_MAX_DIRECTIVES", default_value_t = Limits::default().max_directives)]
+    pub max_directives: usize,
+    /// The most operations in one batched request (a JSON array of requests).
+    #[arg(long, env = "HUNT_MAX_BATCH", default_value_t = Limits::default().max_batch)]
+    pub max_batch: usize,
     /// Production mode: introspection off unless `--introspection` says otherwise.
     #[arg(long, env = "HUNT_PRODUCTION")]
     pub production: bool,
@@ -116,6 +139,9 @@ pub struct ServeArgs {
     /// Browser origins allowed to call the API (CORS), comma-separated; `*` for any. None by default.
     #[arg(long, env = "HUNT_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
+    /// Run only the documents of this manifest (JSON: hash -> document, or Apollo's persisted query manifest).
+    #[arg(long, env = "HUNT_TRUSTED_DOCUMENTS", value_name = "FILE")]
+    pub trusted_documents: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -178,10 +204,10 @@ pub async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let command = match cli.command {
         Some(command) => command,
-        None => Command::Serve(ServeDefaults::parse_from(["treasure-hunt"]).serve),
+        None => Command::Serve(Box::new(ServeDefaults::parse_from(["treasure-hunt"]).serve)),
     };
     match command {
-        Command::Serve(args) => serve(cli.database_url, args).await,
+        Command::Serve(args) => serve(cli.database_url, *args).await,
         Command::Migrate { action } => migrate(&cli.database_url, action).await,
         Command::Seed(args) => seed(&cli.database_url, args).await,
         Command::Schema => {
@@ -198,6 +224,12 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
         database_url,
         demo: args.demo,
         jwt_secret: args.jwt_secret,
+        jwks: args.jwks_url.map(|url| JwksConfig {
+            url,
+            refresh_cooldown: args.jwks_refresh_cooldown,
+            issuer: args.jwt_issuer,
+            audience: args.jwt_audience,
+        }),
         migrate: !args.no_migrate,
         loaders: LoaderConfig {
             batching: match args.batch_delay {
@@ -218,6 +250,9 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
         limits: Limits {
             max_depth: args.max_depth,
             max_complexity: args.max_complexity,
+            max_aliases: args.max_aliases,
+            max_directives: args.max_directives,
+            max_batch: args.max_batch,
             introspection: !args.no_introspection && (args.introspection || !args.production),
             max_body_bytes: args.max_body_bytes,
             request_timeout: args.request_timeout,
@@ -227,6 +262,7 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
             },
         },
         cors_origins: args.cors_origins,
+        trusted_documents: args.trusted_documents,
     };
     let app = Application::build(config).await?;
     let addr = app.local_addr()?;

@@ -1,8 +1,10 @@
 //! Server configuration, as the CLI and environment set it.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::auth::jwks::JwksConfig;
 use crate::game::answers::AttemptLimit;
 use crate::loaders::LoaderConfig;
 use crate::upstream::profiles::ProfilesConfig;
@@ -21,6 +23,8 @@ pub struct ServeConfig {
     pub demo: bool,
     /// The HS256 secret of bearer tokens; without it (and outside demo mode) every call is anonymous.
     pub jwt_secret: Option<String>,
+    /// An identity provider whose RS256 tokens are accepted, by its JWKS.
+    pub jwks: Option<JwksConfig>,
     /// Apply pending migrations at start-up.
     pub migrate: bool,
     /// How dataloaders batch.
@@ -31,6 +35,8 @@ pub struct ServeConfig {
     pub limits: Limits,
     /// Browser origins allowed to call the API (CORS); empty for none, `*` for any.
     pub cors_origins: Vec<String>,
+    /// A manifest of the only documents the server runs; without it, automatic persisted queries.
+    pub trusted_documents: Option<PathBuf>,
 }
 
 /// Limits on what one request may ask, so that no request can take the server down.
@@ -41,6 +47,12 @@ pub struct Limits {
     /// The most a query may cost: each field costs 1, and a list field with `first` multiplies what is under it
     /// by `first`.
     pub max_complexity: usize,
+    /// The most aliased fields one document may hold (aliases multiply work without deepening a query).
+    pub max_aliases: usize,
+    /// The most directives one document may hold.
+    pub max_directives: usize,
+    /// The most operations one batched request (a JSON array) may hold.
+    pub max_batch: usize,
     /// Whether `__schema` and `__type` are answered.
     pub introspection: bool,
     /// The largest request body, in bytes (413 beyond).
@@ -56,6 +68,9 @@ impl Default for Limits {
         Self {
             max_depth: 16,
             max_complexity: 10_000,
+            max_aliases: 30,
+            max_directives: 50,
+            max_batch: 10,
             introspection: true,
             max_body_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
@@ -72,11 +87,13 @@ impl ServeConfig {
             database_url: database_url.into(),
             demo: false,
             jwt_secret: None,
+            jwks: None,
             migrate: true,
             loaders: LoaderConfig::default(),
             profiles: None,
             limits: Limits::default(),
             cors_origins: Vec::new(),
+            trusted_documents: None,
         }
     }
 }

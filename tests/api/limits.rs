@@ -212,3 +212,59 @@ async fn a_request_over_the_time_limit_is_answered_408() {
         json!({ "__typename": "Query" })
     );
 }
+
+#[tokio::test]
+async fn aliases_directives_and_batches_past_their_limits_are_refused_naming_the_limit() {
+    let app = spawn_app_with(|config| {
+        config.limits.max_aliases = 5;
+        config.limits.max_directives = 3;
+        config.limits.max_batch = 2;
+    })
+    .await;
+    let aliases = |n: usize| {
+        let fields: Vec<String> = (0..n).map(|i| format!("a{i}: __typename")).collect();
+        format!("{{ {} }}", fields.join(" "))
+    };
+    let (status, body) = strict(&app, &aliases(5)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = strict(&app, &aliases(6)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["errors"][0]["extensions"]["code"], "TOO_MANY_ALIASES");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("--max-aliases")
+    );
+    assert!(body.get("data").is_none(), "{body}");
+
+    let directives = "{ a: __typename @skip(if: false) b: __typename @skip(if: false) \
+                      c: __typename @skip(if: false) d: __typename @include(if: true) }";
+    let (status, body) = strict(&app, directives).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        "TOO_MANY_DIRECTIVES"
+    );
+
+    let batch = |n: usize| {
+        let requests: Vec<Value> = (0..n)
+            .map(|_| json!({ "query": "{ __typename }" }))
+            .collect();
+        app.client.post(app.url("/graphql")).json(&requests).send()
+    };
+    let response = batch(2).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body.as_array().unwrap().len(), 2, "{body}");
+    let response = batch(3).await.unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BATCH_TOO_LARGE");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("--max-batch")
+    );
+}
