@@ -2,13 +2,16 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 
-use crate::auth::{DEVELOPMENT_SECRET, JwtKeys};
+use crate::auth::jwks::Jwks;
+use crate::auth::{Authenticator, DEVELOPMENT_SECRET, JwtKeys};
 use crate::config::ServeConfig;
+use crate::graphql::persisted::PersistedDocuments;
 use crate::http::{AppState, router};
 use crate::telemetry::Metrics;
 use crate::upstream::profiles::ProfilesClient;
@@ -39,7 +42,7 @@ impl Application {
         {
             tracing::info!("loaded the demo data set");
         }
-        let jwt = match (&config.jwt_secret, config.demo) {
+        let hs256 = match (&config.jwt_secret, config.demo) {
             (Some(secret), _) => Some(JwtKeys::hs256(secret)),
             (None, true) => {
                 tracing::warn!(
@@ -48,19 +51,37 @@ impl Application {
                 );
                 Some(JwtKeys::hs256(DEVELOPMENT_SECRET))
             }
-            (None, false) => {
-                tracing::warn!(
-                    "no JWT secret configured: every caller is anonymous and mutations are refused"
-                );
-                None
-            }
+            (None, false) => None,
         };
+        let jwks = match config.jwks.clone() {
+            Some(jwks) => {
+                let jwks = Jwks::new(jwks).context("building the JWKS client")?;
+                match jwks.refresh().await {
+                    Ok(keys) => tracing::info!(keys, "fetched the identity provider's keys"),
+                    Err(err) => {
+                        tracing::warn!(error = %err, "fetching the JWKS failed; trying again on the first RS256 token")
+                    }
+                }
+                Some(Arc::new(jwks))
+            }
+            None => None,
+        };
+        let auth = Authenticator::new(hs256, jwks);
+        if !auth.accepts_tokens() {
+            tracing::warn!(
+                "no JWT secret or JWKS configured: every caller is anonymous and mutations are refused"
+            );
+        }
         let profiles = config
             .profiles
             .clone()
             .map(|profiles| ProfilesClient::new(profiles, metrics.clone()))
             .transpose()
             .context("building the profiles client")?;
+        let persisted = match &config.trusted_documents {
+            Some(path) => PersistedDocuments::trusted(path)?,
+            None => PersistedDocuments::automatic(),
+        };
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("listening on {}", config.listen))?;
@@ -68,12 +89,13 @@ impl Application {
             schema: graphql::build_schema(db.clone(), &config.limits),
             traced_schema: graphql::build_traced_schema(db.clone(), &config.limits),
             db,
-            jwt,
+            auth,
             metrics,
             profiles,
             loaders: config.loaders,
             limits: config.limits,
             cors_origins: config.cors_origins.clone(),
+            persisted,
         };
         Ok(Self { listener, state })
     }

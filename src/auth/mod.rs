@@ -1,6 +1,10 @@
-//! Bearer tokens: HS256 JWTs whose `sub` is the caller's account id and whose `role`/`roles` may say
-//! `organizer`. Verifying them for requests, and minting development ones for `treasure-hunt token`.
+//! Bearer tokens: JWTs whose `sub` is the caller's account id and whose `role`/`roles` may say `organizer`,
+//! signed HS256 with the configured secret or RS256 with a key from the identity provider's JWKS. Verifying
+//! them for requests, and minting development ones for `treasure-hunt token`.
 
+pub mod jwks;
+
+use std::sync::Arc;
 use std::time::Duration;
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
@@ -19,7 +23,7 @@ pub const ORGANIZER_ROLE: &str = "organizer";
 pub struct Caller(pub Option<Actor>);
 
 #[derive(Debug, Serialize, Deserialize)]
-struct Claims {
+pub(crate) struct Claims {
     sub: String,
     exp: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -43,6 +47,67 @@ pub enum AuthError {
     MissingSubject,
     #[error("could not sign a token: {0}")]
     Signing(String),
+    #[error("tokens signed with {0} are not accepted here")]
+    AlgorithmNotAccepted(String),
+    #[error("the identity provider's keys are unavailable: {0}")]
+    KeysUnavailable(String),
+}
+
+impl Claims {
+    /// The actor these verified claims speak for.
+    fn into_actor(self) -> Result<Actor, AuthError> {
+        if self.sub.trim().is_empty() {
+            return Err(AuthError::MissingSubject);
+        }
+        let organizer = self.role.as_deref() == Some(ORGANIZER_ROLE)
+            || self
+                .roles
+                .iter()
+                .flatten()
+                .any(|role| role == ORGANIZER_ROLE);
+        Ok(Actor::new(self.sub, organizer))
+    }
+}
+
+/// Every way this server accepts tokens: HS256 with its secret, RS256 with its provider's keys, or both.
+#[derive(Clone, Default)]
+pub struct Authenticator {
+    hs256: Option<JwtKeys>,
+    jwks: Option<Arc<jwks::Jwks>>,
+}
+
+impl Authenticator {
+    pub fn new(hs256: Option<JwtKeys>, jwks: Option<Arc<jwks::Jwks>>) -> Self {
+        Self { hs256, jwks }
+    }
+
+    /// Whether any token can be accepted; if not, a presented token is refused as such.
+    pub fn accepts_tokens(&self) -> bool {
+        self.hs256.is_some() || self.jwks.is_some()
+    }
+
+    /// The actor of an `Authorization` header value. The token's `alg` picks the verifier, and only HS256 (with
+    /// a secret configured) and RS256 (with a JWKS configured) are accepted: `none`, other algorithms and an
+    /// HS256 token "signed" with a public key are refused.
+    pub async fn verify_header(&self, value: &str) -> Result<Actor, AuthError> {
+        let token = bearer(value)?;
+        let header = jsonwebtoken::decode_header(token).map_err(|_| AuthError::InvalidToken)?;
+        match (header.alg, &self.hs256, &self.jwks) {
+            (Algorithm::HS256, Some(keys), _) => keys.verify(token),
+            (Algorithm::RS256, _, Some(jwks)) => jwks.verify(token, header.kid.as_deref()).await,
+            (alg, _, _) => Err(AuthError::AlgorithmNotAccepted(format!("{alg:?}"))),
+        }
+    }
+}
+
+/// The token of `Bearer <token>`.
+fn bearer(value: &str) -> Result<&str, AuthError> {
+    value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or(AuthError::MalformedHeader)
 }
 
 /// The keys of one secret.
@@ -74,30 +139,15 @@ impl JwtKeys {
 
     /// The actor a token speaks for.
     pub fn verify(&self, token: &str) -> Result<Actor, AuthError> {
-        let claims = decode::<Claims>(token, &self.decoding, &self.validation)
+        decode::<Claims>(token, &self.decoding, &self.validation)
             .map_err(|_| AuthError::InvalidToken)?
-            .claims;
-        if claims.sub.trim().is_empty() {
-            return Err(AuthError::MissingSubject);
-        }
-        let organizer = claims.role.as_deref() == Some(ORGANIZER_ROLE)
-            || claims
-                .roles
-                .iter()
-                .flatten()
-                .any(|role| role == ORGANIZER_ROLE);
-        Ok(Actor::new(claims.sub, organizer))
+            .claims
+            .into_actor()
     }
 
     /// The actor of an `Authorization` header value.
     pub fn verify_header(&self, value: &str) -> Result<Actor, AuthError> {
-        let token = value
-            .strip_prefix("Bearer ")
-            .or_else(|| value.strip_prefix("bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(AuthError::MalformedHeader)?;
-        self.verify(token)
+        self.verify(bearer(value)?)
     }
 
     /// A signed token for `sub`, valid for `ttl`, with the organiser role if asked.

@@ -2,10 +2,13 @@
 //! results into GraphQL values and coded errors.
 
 pub mod context;
+pub mod document;
 pub mod error;
 pub mod ftv1;
+pub mod guard;
 pub mod id;
 pub mod mutation;
+pub mod persisted;
 pub mod query;
 pub mod schema;
 pub mod types;

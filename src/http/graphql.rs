@@ -7,9 +7,7 @@
 //!   the former, a request that fails before execution (unparsable, invalid) gets 400; in the latter, 200.
 //! - A bearer token that is present but bad gets 401 with an `UNAUTHENTICATED` error; no token is anonymous.
 
-use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
-};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, Request};
 use axum::body::Body as HttpBody;
 use axum::extract::State;
@@ -21,6 +19,7 @@ use std::time::Instant;
 use super::AppState;
 use crate::auth::Caller;
 use crate::config::Limits;
+use crate::graphql::document::Shape;
 use crate::graphql::{TreasureSchema, ftv1};
 use crate::loaders::Loaders;
 
@@ -62,6 +61,14 @@ impl MediaType {
         }
     }
 
+    /// The status of a request that fails before execution: 400, except for plain JSON clients (200).
+    fn request_error_status(self) -> StatusCode {
+        match self {
+            Self::GraphqlResponseJson => StatusCode::BAD_REQUEST,
+            Self::Json => StatusCode::OK,
+        }
+    }
+
     fn header_value(self) -> HeaderValue {
         HeaderValue::from_static(match self {
             Self::GraphqlResponseJson => "application/graphql-response+json; charset=utf-8",
@@ -75,12 +82,16 @@ pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, uri:
     let Some(media) = MediaType::negotiate(&headers) else {
         return not_acceptable();
     };
-    let request = match parse_get(uri.query().unwrap_or_default()) {
+    let mut request = match parse_get(uri.query().unwrap_or_default()) {
         Ok(request) => request,
         Err(reason) => {
             return request_error(media, StatusCode::BAD_REQUEST, "BAD_REQUEST", &reason);
         }
     };
+    // A persisted document is looked up first, so that a hash cannot smuggle a mutation into a GET.
+    if let Err((code, message)) = state.persisted.resolve(&mut request) {
+        return request_error(media, media.request_error_status(), code, &message);
+    }
     if selects_mutation(&request) {
         let mut response = request_error(
             media,
@@ -148,7 +159,7 @@ async fn execute(
     media: MediaType,
     batch: BatchRequest,
 ) -> Response {
-    let caller = match authenticate(state, headers) {
+    let caller = match authenticate(state, headers).await {
         Ok(caller) => caller,
         Err(message) => {
             let mut response =
@@ -184,6 +195,18 @@ async fn execute(
                     "the batch is empty",
                 );
             }
+            if requests.len() > state.limits.max_batch {
+                return request_error(
+                    media,
+                    StatusCode::BAD_REQUEST,
+                    "BATCH_TOO_LARGE",
+                    &format!(
+                        "the batch holds {} operations, more than the limit of {} (--max-batch)",
+                        requests.len(),
+                        state.limits.max_batch
+                    ),
+                );
+            }
             let mut responses = Vec::with_capacity(requests.len());
             for request in requests {
                 responses.push(run(state, schema, &caller, request_id, request).await);
@@ -200,26 +223,22 @@ async fn run(
     schema: &TreasureSchema,
     caller: &Caller,
     request_id: &str,
-    request: Request,
+    mut request: Request,
 ) -> async_graphql::Response {
     let started = Instant::now();
-    // Parsed once here for the introspection switch and the metrics' operation type; async-graphql parses again
-    // to execute.
+    if let Err((code, message)) = state.persisted.resolve(&mut request) {
+        state.metrics.request("unknown", "request_error", 0.0);
+        return refused(code, message);
+    }
+    // Parsed once here for the document limits and the metrics' operation type; async-graphql parses again to
+    // execute.
     let document = async_graphql::parser::parse_query(&request.query).ok();
-    if !state.limits.introspection && document.as_ref().is_some_and(asks_introspection) {
-        state.metrics.request("query", "request_error", 0.0);
-        let error = async_graphql::ServerError::new(
-            "introspection is turned off on this server (--no-introspection or --production)",
-            None,
-        );
-        let mut response = async_graphql::Response::from_errors(vec![error]);
-        if let Some(error) = response.errors.first_mut() {
-            error
-                .extensions
-                .get_or_insert_with(Default::default)
-                .set("code", "INTROSPECTION_DISABLED");
-        }
-        return response;
+    if let Some((code, message)) = document
+        .as_ref()
+        .and_then(|d| Shape::of(d).refusal(&state.limits))
+    {
+        state.metrics.request("unknown", "request_error", 0.0);
+        return refused(code, message);
     }
     let selected = document
         .as_ref()
@@ -255,26 +274,14 @@ async fn run(
     response
 }
 
-/// Whether the document selects `__schema` or `__type` anywhere (fragments included).
-fn asks_introspection(document: &ExecutableDocument) -> bool {
-    fn walk(set: &SelectionSet) -> bool {
-        set.items.iter().any(|item| match &item.node {
-            Selection::Field(field) => {
-                matches!(field.node.name.node.as_str(), "__schema" | "__type")
-                    || walk(&field.node.selection_set.node)
-            }
-            Selection::InlineFragment(fragment) => walk(&fragment.node.selection_set.node),
-            Selection::FragmentSpread(_) => false,
-        })
-    }
-    document
-        .operations
-        .iter()
-        .any(|(_, op)| walk(&op.node.selection_set.node))
-        || document
-            .fragments
-            .values()
-            .any(|fragment| walk(&fragment.node.selection_set.node))
+/// A response refusing a request before execution, with `extensions.code`.
+fn refused(code: &'static str, message: impl Into<String>) -> async_graphql::Response {
+    let mut error = async_graphql::ServerError::new(message, None);
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    async_graphql::Response::from_errors(vec![error])
 }
 
 /// Internal errors reach the client as a generic message: give them the request's id, which the server's log
@@ -318,17 +325,20 @@ fn name_limits(response: &mut async_graphql::Response, limits: &Limits) {
     }
 }
 
-fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, String> {
+async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, String> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(Caller::default());
     };
-    let Some(keys) = &state.jwt else {
-        return Err("this server accepts no tokens: no JWT secret is configured".into());
-    };
+    if !state.auth.accepts_tokens() {
+        return Err("this server accepts no tokens: no JWT secret or JWKS is configured".into());
+    }
     let value = value
         .to_str()
         .map_err(|_| "the Authorization header is not text".to_owned())?;
-    keys.verify_header(value)
+    state
+        .auth
+        .verify_header(value)
+        .await
         .map(|actor| Caller(Some(actor)))
         .map_err(|err| err.to_string())
 }
@@ -346,11 +356,11 @@ fn parse_get(query_string: &str) -> Result<Request, String> {
     }
     let params: Params = serde_urlencoded::from_str(query_string)
         .map_err(|_| "the query string is not a GraphQL request".to_owned())?;
-    let query = params
-        .query
-        .filter(|q| !q.trim().is_empty())
-        .ok_or_else(|| "a GET request needs a `query` parameter".to_owned())?;
-    let mut request = Request::new(query);
+    let query = params.query.filter(|q| !q.trim().is_empty());
+    if query.is_none() && params.extensions.is_none() {
+        return Err("a GET request needs a `query` parameter (or a persisted query's hash)".into());
+    }
+    let mut request = Request::new(query.unwrap_or_default());
     request.operation_name = params.operation_name.filter(|name| !name.is_empty());
     if let Some(variables) = params.variables.filter(|v| !v.is_empty()) {
         request.variables = serde_json::from_str(&variables)

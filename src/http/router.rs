@@ -1,7 +1,10 @@
 //! The one router of the service.
 
 use axum::Router;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use futures::FutureExt;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use axum::http::{HeaderValue, Method, Request, StatusCode, header};
@@ -14,9 +17,10 @@ use tower_http::request_id::{
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::auth::JwtKeys;
+use crate::auth::Authenticator;
 use crate::config::Limits;
 use crate::graphql::TreasureSchema;
+use crate::graphql::persisted::PersistedDocuments;
 use crate::loaders::LoaderConfig;
 use crate::telemetry::Metrics;
 use crate::upstream::profiles::ProfilesClient;
@@ -28,8 +32,8 @@ pub struct AppState {
     /// The same schema with `ftv1` tracing, for requests whose gateway asks for a trace.
     pub traced_schema: TreasureSchema,
     pub db: DatabaseConnection,
-    /// Verifies bearer tokens; `None` when no secret is configured (every caller is anonymous).
-    pub jwt: Option<JwtKeys>,
+    /// Verifies bearer tokens (without a secret or JWKS, every caller is anonymous).
+    pub auth: Authenticator,
     pub metrics: Arc<Metrics>,
     /// The partner profiles service, when configured.
     pub profiles: Option<Arc<ProfilesClient>>,
@@ -39,6 +43,8 @@ pub struct AppState {
     pub limits: Limits,
     /// Browser origins allowed to call the API.
     pub cors_origins: Vec<String>,
+    /// Automatic persisted queries, or the only documents allowed.
+    pub persisted: PersistedDocuments,
 }
 
 /// Every route: `/graphql`, the playground at `/`, `/health/{live,ready}` and `/metrics`.
@@ -56,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health/ready", get(super::health::ready))
         .route("/metrics", get(super::health::metrics))
         .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn(catch_panics))
         .layer(CompressionLayer::new())
         .layer(cors)
         .layer(timeout)
@@ -70,6 +77,32 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(SetRequestIdLayer::x_request_id(NewRequestId))
         .with_state(state)
+}
+
+/// A panic below becomes a 500 with an `INTERNAL` GraphQL error and the request's id, never its message: the
+/// panic hook (`telemetry::logging`) has logged it once, with that id, and the server goes on serving.
+async fn catch_panics(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let id = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_owned();
+    match AssertUnwindSafe(next.run(request)).catch_unwind().await {
+        Ok(response) => response,
+        Err(_) => {
+            let body = serde_json::json!({ "errors": [{
+                "message": "internal error",
+                "extensions": { "code": "INTERNAL", "requestId": id },
+            }] });
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                [(header::CONTENT_TYPE, "application/json")],
+                body.to_string(),
+            )
+                .into_response()
+        }
+    }
 }
 
 /// The header that carries a request's id: kept from the caller (a gateway's, say) or made here.
@@ -101,4 +134,44 @@ fn cors(origins: &[String]) -> CorsLayer {
         .filter_map(|o| HeaderValue::from_str(o).ok())
         .collect();
     layer.allow_origin(AllowOrigin::list(allowed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn a_panic_becomes_an_internal_error_with_the_request_id_and_nothing_else() {
+        let app = Router::new()
+            .route(
+                "/boom",
+                get(|| async {
+                    panic!("secret detail: /etc/passwd and SELECT * FROM clues");
+                    #[allow(unreachable_code)]
+                    ""
+                }),
+            )
+            .route("/fine", get(|| async { "fine" }))
+            .layer(axum::middleware::from_fn(catch_panics));
+        let request = Request::get("/boom")
+            .header(REQUEST_ID, "abc123")
+            .body(Body::empty())
+            .expect("request");
+        let response = app.clone().oneshot(request).await.expect("a response");
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        let body: serde_json::Value = serde_json::from_slice(&body).expect("json");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "INTERNAL");
+        assert_eq!(body["errors"][0]["extensions"]["requestId"], "abc123");
+        assert!(!body.to_string().contains("secret"), "{body}");
+        let fine = app
+            .oneshot(Request::get("/fine").body(Body::empty()).expect("request"))
+            .await
+            .expect("a response");
+        assert_eq!(fine.status(), StatusCode::OK);
+    }
 }

@@ -10,4 +10,20 @@ pub fn init() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
+    log_panics();
+}
+
+/// A panic becomes one error event, inside the span of the request that panicked (so it carries
+/// `request.id`); the client gets only `INTERNAL` and that id (see `http::router`).
+fn log_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info.location().map(ToString::to_string).unwrap_or_default();
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        tracing::error!(panic.message = %message, panic.location = %location, "panicked");
+    }));
 }

@@ -6,15 +6,20 @@
 mod helpers;
 
 mod answers;
+mod authorization;
+mod bad_input;
 mod batching;
 mod cli;
 mod federation;
+mod fuzz;
 mod health;
 mod http;
 mod hunts;
+mod jwks;
 mod limits;
 mod metrics;
 mod pagination;
+mod persisted;
 mod players;
 mod profiles;
 mod queries;
