@@ -11,6 +11,7 @@ use migration::{Migrator, MigratorTrait};
 use crate::auth::jwks::JwksConfig;
 use crate::auth::{DEVELOPMENT_SECRET, JwtKeys, ORGANIZER_ROLE};
 use crate::config::{DEFAULT_DATABASE_URL, Limits, ServeConfig};
+use crate::events::SubscriptionConfig;
 use crate::game::answers::AttemptLimit;
 use crate::loaders::{Batching, LoaderConfig};
 use crate::seed::generate::Spec;
@@ -139,6 +140,21 @@ pub struct ServeArgs {
     /// Browser origins allowed to call the API (CORS), comma-separated; `*` for any. None by default.
     #[arg(long, env = "HUNT_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
+    /// The most subscriptions this server holds at once.
+    #[arg(long, env = "HUNT_MAX_SUBSCRIPTIONS", default_value_t = SubscriptionConfig::default().max_total)]
+    pub max_subscriptions: usize,
+    /// The most subscriptions one WebSocket connection may hold.
+    #[arg(long, env = "HUNT_MAX_SUBSCRIPTIONS_PER_CONNECTION", default_value_t = SubscriptionConfig::default().max_per_connection)]
+    pub max_subscriptions_per_connection: usize,
+    /// Events a subscriber may fall behind before its subscription is ended.
+    #[arg(long, env = "HUNT_SUBSCRIPTION_BUFFER", default_value_t = SubscriptionConfig::default().buffer)]
+    pub subscription_buffer: usize,
+    /// How often each WebSocket connection is pinged.
+    #[arg(long, env = "HUNT_WS_PING_INTERVAL", default_value = "15s", value_parser = humantime::parse_duration)]
+    pub ws_ping_interval: Duration,
+    /// A WebSocket connection silent (no message, no pong) or not reading for this long is closed.
+    #[arg(long, env = "HUNT_WS_IDLE_TIMEOUT", default_value = "45s", value_parser = humantime::parse_duration)]
+    pub ws_idle_timeout: Duration,
     /// Run only the documents of this manifest (JSON: hash -> document, or Apollo's persisted query manifest).
     #[arg(long, env = "HUNT_TRUSTED_DOCUMENTS", value_name = "FILE")]
     pub trusted_documents: Option<PathBuf>,
@@ -263,6 +279,13 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
         },
         cors_origins: args.cors_origins,
         trusted_documents: args.trusted_documents,
+        subscriptions: SubscriptionConfig {
+            max_total: args.max_subscriptions,
+            max_per_connection: args.max_subscriptions_per_connection,
+            buffer: args.subscription_buffer,
+            ping_interval: args.ws_ping_interval,
+            idle_timeout: args.ws_idle_timeout,
+        },
     };
     let app = Application::build(config).await?;
     let addr = app.local_addr()?;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::auth::jwks::JwksConfig;
+use crate::events::SubscriptionConfig;
 use crate::game::answers::AttemptLimit;
 use crate::loaders::LoaderConfig;
 use crate::upstream::profiles::ProfilesConfig;
@@ -37,6 +38,8 @@ pub struct ServeConfig {
     pub cors_origins: Vec<String>,
     /// A manifest of the only documents the server runs; without it, automatic persisted queries.
     pub trusted_documents: Option<PathBuf>,
+    /// Subscription limits and WebSocket timings.
+    pub subscriptions: SubscriptionConfig,
 }
 
 /// Limits on what one request may ask, so that no request can take the server down.
@@ -94,6 +97,7 @@ impl ServeConfig {
             limits: Limits::default(),
             cors_origins: Vec::new(),
             trusted_documents: None,
+            subscriptions: SubscriptionConfig::default(),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod entity;
+pub mod events;
 pub mod game;
 pub mod graphql;
 pub mod http;

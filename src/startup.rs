@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 use crate::auth::jwks::Jwks;
 use crate::auth::{Authenticator, DEVELOPMENT_SECRET, JwtKeys};
 use crate::config::ServeConfig;
+use crate::events::EventBus;
 use crate::graphql::persisted::PersistedDocuments;
 use crate::http::{AppState, router};
 use crate::telemetry::Metrics;
@@ -85,9 +86,13 @@ impl Application {
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("listening on {}", config.listen))?;
+        let events = EventBus::start(&db, config.subscriptions, metrics.clone())
+            .await
+            .context("listening for hunt events")?;
         let state = AppState {
-            schema: graphql::build_schema(db.clone(), &config.limits),
-            traced_schema: graphql::build_traced_schema(db.clone(), &config.limits),
+            schema: graphql::build_schema(db.clone(), &config.limits, events.clone()),
+            traced_schema: graphql::build_traced_schema(db.clone(), &config.limits, events.clone()),
+            events,
             db,
             auth,
             metrics,

@@ -10,6 +10,7 @@ use sea_orm::{
 };
 use tracing::instrument;
 
+use super::events::HuntEvent;
 use super::{
     Actor, GameError, HuntStatus, answer, hunts::status_of, players::require_player, unlock,
     validate,
@@ -45,6 +46,8 @@ pub struct Submission {
     pub next_clue: Option<clue::Model>,
     /// How many more wrong answers the player may give this clue within the current window.
     pub attempts_left: u32,
+    /// What watchers of the hunt should hear once this is committed: the solve, if it scored.
+    pub event: Option<HuntEvent>,
 }
 
 /// Checks `answer` for `clue_id` on behalf of `actor`'s player and records the solve if it is right.
@@ -181,11 +184,19 @@ pub async fn submit_answer(
             points_awarded = clue.points;
         }
     }
+    let event = (points_awarded > 0).then_some(HuntEvent::ClueSolved {
+        hunt_id: hunt.id,
+        clue_id: clue.id,
+        player_id: player.id,
+        points: points_awarded,
+        solved_at: now,
+    });
     Ok(Submission {
         correct,
         points_awarded,
         clue,
         next_clue,
         attempts_left,
+        event,
     })
 }

@@ -8,6 +8,7 @@ pub mod actor;
 pub mod answer;
 pub mod answers;
 pub mod error;
+pub mod events;
 pub mod hunts;
 pub mod leaderboard;
 pub mod page;

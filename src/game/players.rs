@@ -3,10 +3,12 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    TryInsertResult,
 };
 use tracing::instrument;
 
 use super::error::is_unique_violation;
+use super::events::HuntEvent;
 use super::{Actor, GameError, HuntStatus, hunts::status_of, page, validate};
 use crate::entity::{enrolment, hunt, player};
 
@@ -56,13 +58,19 @@ pub async fn register_player(
     }
 }
 
+/// A hunt joined, and the event to publish if the player was not in it yet.
+pub struct Joined {
+    pub hunt: hunt::Model,
+    pub event: Option<HuntEvent>,
+}
+
 /// Enrols `actor`'s player in an active hunt. Joining again changes nothing.
 #[instrument(skip_all, fields(hunt.id = hunt_id))]
 pub async fn join_hunt(
     db: &impl ConnectionTrait,
     actor: &Actor,
     hunt_id: i64,
-) -> Result<hunt::Model, GameError> {
+) -> Result<Joined, GameError> {
     let player = require_player(db, actor).await?;
     let hunt = hunt::Entity::find_by_id(hunt_id)
         .one(db)
@@ -85,11 +93,17 @@ pub async fn join_hunt(
         joined_at: Set(Utc::now()),
         ..Default::default()
     };
-    enrolment::Entity::insert(row)
+    let inserted = enrolment::Entity::insert(row)
         .on_conflict_do_nothing_on([enrolment::Column::HuntId, enrolment::Column::PlayerId])
         .exec_without_returning(db)
         .await?;
-    Ok(hunt)
+    let event = matches!(inserted, TryInsertResult::Inserted(n) if n > 0).then_some(
+        HuntEvent::PlayerJoined {
+            hunt_id: hunt.id,
+            player_id: player.id,
+        },
+    );
+    Ok(Joined { hunt, event })
 }
 
 /// One page of players in registration order after id `after`, and whether more follow.

@@ -6,7 +6,8 @@ use std::str::FromStr;
 use super::GameError;
 
 /// Where a hunt is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
 pub enum HuntStatus {
     /// Being written by its organiser; clues can be added.
     Draft,

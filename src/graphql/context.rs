@@ -5,8 +5,12 @@ use async_graphql::{Context, ErrorExtensions, Result};
 use sea_orm::DatabaseConnection;
 
 use super::error::coded;
+use std::sync::Arc;
+
 use crate::auth::Caller;
+use crate::events::EventBus;
 use crate::game::Actor;
+use crate::game::events::HuntEvent;
 use crate::loaders::{LoadError, Loaders, RelationKey, Store, ValueOf};
 
 /// Loads one value of relation key `K` through this request's loaders.
@@ -53,6 +57,13 @@ pub fn actor<'a>(ctx: &Context<'a>, to: &str) -> Result<&'a Actor> {
             format!("sign in to {to}: send Authorization: Bearer <token>"),
         )
     })
+}
+
+/// Tells the hunt's watchers, on every replica, about a change this request committed.
+pub async fn publish(ctx: &Context<'_>, event: Option<HuntEvent>) {
+    if let (Some(event), Some(bus)) = (event, ctx.data_opt::<Arc<EventBus>>()) {
+        bus.publish(event).await;
+    }
 }
 
 /// Forgets what this request's loaders cached: a mutation has just changed the data.

@@ -11,6 +11,7 @@ pub mod mutation;
 pub mod persisted;
 pub mod query;
 pub mod schema;
+pub mod subscription;
 pub mod types;
 
 pub use schema::{TreasureSchema, build_schema, build_traced_schema, sdl};

@@ -1,11 +1,15 @@
 //! Schema assembly, and the federation SDL that `treasure-hunt schema` prints.
 
-use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
+use std::sync::Arc;
+
+use async_graphql::{MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
 use super::mutation::{AnswerMutation, HuntMutation, PlayerMutation};
 use super::query::{EntityQuery, HuntQuery, PlayerQuery};
+use super::subscription::Subscription;
 use crate::config::Limits;
+use crate::events::EventBus;
 
 /// Every root query field.
 #[derive(MergedObject, Default)]
@@ -15,32 +19,42 @@ pub struct Query(HuntQuery, PlayerQuery, EntityQuery);
 #[derive(MergedObject, Default)]
 pub struct Mutation(HuntMutation, PlayerMutation, AnswerMutation);
 
-pub type TreasureSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type TreasureSchema = Schema<Query, Mutation, Subscription>;
 
 /// The schema, serving from `db`. Per-request data (caller, loaders) is attached by the HTTP layer.
 ///
 /// No schema extension is installed: async-graphql runs every extension's hooks around every field, which
 /// costs measurably on large responses, so request metrics are taken by the HTTP layer instead.
-pub fn build_schema(db: DatabaseConnection, limits: &Limits) -> TreasureSchema {
+pub fn build_schema(
+    db: DatabaseConnection,
+    limits: &Limits,
+    events: Arc<EventBus>,
+) -> TreasureSchema {
     limited(schema_builder(), limits)
         .data(db)
         .data(limits.wrong_answers)
+        .data(events)
         .finish()
 }
 
 /// The schema for requests that ask for an `ftv1` trace: the same, with the tracing extension.
-pub fn build_traced_schema(db: DatabaseConnection, limits: &Limits) -> TreasureSchema {
+pub fn build_traced_schema(
+    db: DatabaseConnection,
+    limits: &Limits,
+    events: Arc<EventBus>,
+) -> TreasureSchema {
     limited(schema_builder(), limits)
         .data(db)
         .data(limits.wrong_answers)
+        .data(events)
         .extension(super::ftv1::Ftv1)
         .finish()
 }
 
 fn limited(
-    builder: SchemaBuilder<Query, Mutation, EmptySubscription>,
+    builder: SchemaBuilder<Query, Mutation, Subscription>,
     limits: &Limits,
-) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+) -> SchemaBuilder<Query, Mutation, Subscription> {
     let builder = builder
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity);
@@ -58,6 +72,6 @@ pub fn sdl() -> String {
         .sdl_with_options(SDLExportOptions::new().federation().sorted_fields())
 }
 
-fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription).enable_federation()
+fn schema_builder() -> SchemaBuilder<Query, Mutation, Subscription> {
+    Schema::build(Query::default(), Mutation::default(), Subscription).enable_federation()
 }

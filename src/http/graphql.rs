@@ -11,6 +11,7 @@ use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Opera
 use async_graphql::{BatchRequest, BatchResponse, Request};
 use axum::body::Body as HttpBody;
 use axum::extract::State;
+use axum::extract::ws::{WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -77,8 +78,16 @@ impl MediaType {
     }
 }
 
-/// `GET /graphql?query=...`: queries only.
-pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+/// `GET /graphql`: a WebSocket upgrade for subscriptions, else `?query=...` for queries only.
+pub async fn get_graphql(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    if let Ok(upgrade) = upgrade {
+        return super::websocket::upgrade(state, &headers, upgrade);
+    }
     let Some(media) = MediaType::negotiate(&headers) else {
         return not_acceptable();
     };

@@ -31,6 +31,7 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
 
 /// The Prometheus text exposition of this server's metrics.
 pub async fn metrics(State(state): State<AppState>) -> impl axum::response::IntoResponse {
+    state.metrics.subscriptions(state.events.active());
     (
         [(
             axum::http::header::CONTENT_TYPE,

@@ -4,5 +4,6 @@ mod graphql;
 mod health;
 mod playground;
 mod router;
+mod websocket;
 
 pub use router::{AppState, REQUEST_ID, router};

@@ -19,6 +19,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::Authenticator;
 use crate::config::Limits;
+use crate::events::EventBus;
 use crate::graphql::TreasureSchema;
 use crate::graphql::persisted::PersistedDocuments;
 use crate::loaders::LoaderConfig;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub cors_origins: Vec<String>,
     /// Automatic persisted queries, or the only documents allowed.
     pub persisted: PersistedDocuments,
+    /// Hunt events, for subscriptions.
+    pub events: Arc<EventBus>,
 }
 
 /// Every route: `/graphql`, the playground at `/`, `/health/{live,ready}` and `/metrics`.

@@ -97,11 +97,13 @@ fn loader_name<K>() -> &'static str {
     full.rsplit("::").next().unwrap_or(full)
 }
 
-/// The per-request loaders: one cache and one batch queue per relation key type.
+/// The per-request loaders: one cache and one batch queue per relation key type. Clones share them (a
+/// subscription keeps a clone to forget the cache before each event).
+#[derive(Clone)]
 pub struct Loaders {
     measured: Measured,
     config: LoaderConfig,
-    policy: Policy,
+    policy: Arc<Policy>,
 }
 
 enum Policy {
@@ -139,7 +141,7 @@ impl Loaders {
         Self {
             measured,
             config,
-            policy,
+            policy: Arc::new(policy),
         }
     }
 
@@ -149,7 +151,7 @@ impl Loaders {
         K: RelationKey,
         Store: Loader<K, Error = LoadError>,
     {
-        match &self.policy {
+        match &*self.policy {
             Policy::Delay(loader) => loader.load_one(key).await,
             Policy::Yield(patience, batchers) => {
                 let batcher = {
@@ -179,7 +181,7 @@ impl Loaders {
 
     /// Forgets every cached value, so that what a mutation changed is read afresh.
     pub fn forget_all(&self) {
-        match &self.policy {
+        match &*self.policy {
             Policy::Delay(loader) => super::store::clear_all(loader),
             // Loaders already handed out keep working; the next load of each type starts a fresh cache.
             Policy::Yield(_, batchers) => {

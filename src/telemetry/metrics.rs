@@ -18,6 +18,9 @@ const REQUESTS: &str = "graphql_requests_total";
 const DURATION: &str = "graphql_request_duration_seconds";
 const UPSTREAM_REQUESTS: &str = "upstream_requests_total";
 const CIRCUIT_OPEN: &str = "upstream_circuit_open";
+const EVENTS_PUBLISHED: &str = "hunt_events_published_total";
+const SUBSCRIPTIONS: &str = "graphql_subscriptions_active";
+const LAGGED: &str = "graphql_subscriptions_lagged_total";
 
 const METADATA: Metadata<'static> =
     Metadata::new(module_path!(), Level::INFO, Some(module_path!()));
@@ -89,6 +92,23 @@ impl Metrics {
             None,
             SharedString::const_str("1 while a partner API's circuit breaker refuses calls."),
         );
+        recorder.describe_counter(
+            KeyName::from_const_str(EVENTS_PUBLISHED),
+            Some(Unit::Count),
+            SharedString::const_str("Hunt events published by this replica, by kind."),
+        );
+        recorder.describe_gauge(
+            KeyName::from_const_str(SUBSCRIPTIONS),
+            Some(Unit::Count),
+            SharedString::const_str("GraphQL subscriptions held by this replica."),
+        );
+        recorder.describe_counter(
+            KeyName::from_const_str(LAGGED),
+            Some(Unit::Count),
+            SharedString::const_str(
+                "Subscriptions ended because their client fell too far behind.",
+            ),
+        );
         let statements = recorder.register_counter(&Key::from_static_name(STATEMENTS), &METADATA);
         Arc::new(Self {
             recorder,
@@ -138,6 +158,26 @@ impl Metrics {
         self.recorder
             .register_gauge(&key, &METADATA)
             .set(if open { 1.0 } else { 0.0 });
+    }
+
+    /// Counts one published hunt event.
+    pub fn event_published(&self, kind: &'static str) {
+        let key = Key::from_parts(EVENTS_PUBLISHED, vec![Label::new("kind", kind)]);
+        self.recorder.register_counter(&key, &METADATA).increment(1);
+    }
+
+    /// How many subscriptions the server holds.
+    pub fn subscriptions(&self, active: usize) {
+        self.recorder
+            .register_gauge(&Key::from_static_name(SUBSCRIPTIONS), &METADATA)
+            .set(active as f64);
+    }
+
+    /// Counts one subscription ended for lagging.
+    pub fn subscription_lagged(&self) {
+        self.recorder
+            .register_counter(&Key::from_static_name(LAGGED), &METADATA)
+            .increment(1);
     }
 
     /// The Prometheus text exposition of every metric.

@@ -89,6 +89,21 @@ pub async fn spawn_generated_app_with(
     start(config, dir).await
 }
 
+/// Two replicas sharing one fresh PostgreSQL database (`TEST_DATABASE_URL`); `None` on SQLite, which is one
+/// process by design.
+pub async fn spawn_replicas() -> Option<(TestApp, TestApp)> {
+    let (database_url, dir) = fresh_database().await;
+    if dir.is_some() {
+        return None;
+    }
+    let mut config = ServeConfig::local(database_url);
+    config.jwt_secret = Some(SECRET.to_owned());
+    let first = start(config.clone(), None).await;
+    config.migrate = false;
+    let second = start(config, None).await;
+    Some((first, second))
+}
+
 /// Starts the server on a fresh database, with the configuration adjusted.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut ServeConfig)) -> TestApp {
     let (database_url, dir) = fresh_database().await;

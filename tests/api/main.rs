@@ -26,4 +26,5 @@ mod queries;
 mod schema;
 mod seed;
 mod statements;
+mod subscriptions;
 mod unlocking;

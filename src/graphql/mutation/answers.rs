@@ -3,7 +3,7 @@
 use async_graphql::{Context, ErrorExtensions, ID, Object, Result};
 
 use crate::game::answers::{self, AttemptLimit};
-use crate::graphql::context::{actor, db, forget_cached};
+use crate::graphql::context::{actor, db, forget_cached, publish};
 use crate::graphql::guard::SIGNED_IN;
 use crate::graphql::id::{self, Kind};
 use crate::graphql::types::{Clue, SubmitAnswerResult};
@@ -29,6 +29,7 @@ impl AnswerMutation {
         let outcome = answers::submit_answer(db(ctx), actor, clue_id, answer, limit)
             .await
             .map_err(|e| e.extend())?;
+        publish(ctx, outcome.event).await;
         Ok(SubmitAnswerResult {
             correct: outcome.correct,
             points_awarded: outcome.points_awarded,

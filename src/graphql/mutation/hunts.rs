@@ -2,8 +2,9 @@
 
 use async_graphql::{Context, ErrorExtensions, ID, Object, Result};
 
+use crate::game::events::HuntEvent;
 use crate::game::hunts::{self, NewClue, NewHunt};
-use crate::graphql::context::{actor, db, forget_cached};
+use crate::graphql::context::{actor, db, forget_cached, publish};
 use crate::graphql::guard::ORGANIZER;
 use crate::graphql::id::{self, Kind};
 use crate::graphql::types::{AddClueInput, Clue, CreateHuntInput, Hunt};
@@ -58,11 +59,15 @@ impl HuntMutation {
         let actor = actor(ctx, "start hunts")?;
         forget_cached(ctx);
         let hunt_id = id::decode(Kind::Hunt, "huntId", &hunt_id)?;
-        Ok(Hunt(
-            hunts::start_hunt(db(ctx), actor, hunt_id)
-                .await
-                .map_err(|e| e.extend())?,
-        ))
+        let hunt = hunts::start_hunt(db(ctx), actor, hunt_id)
+            .await
+            .map_err(|e| e.extend())?;
+        publish(
+            ctx,
+            Some(HuntEvent::status_changed(&hunt).map_err(|e| e.extend())?),
+        )
+        .await;
+        Ok(Hunt(hunt))
     }
 
     /// Closes one of your active hunts (`ACTIVE` -> `ENDED`); its leaderboard becomes final.
@@ -71,10 +76,14 @@ impl HuntMutation {
         let actor = actor(ctx, "end hunts")?;
         forget_cached(ctx);
         let hunt_id = id::decode(Kind::Hunt, "huntId", &hunt_id)?;
-        Ok(Hunt(
-            hunts::end_hunt(db(ctx), actor, hunt_id)
-                .await
-                .map_err(|e| e.extend())?,
-        ))
+        let hunt = hunts::end_hunt(db(ctx), actor, hunt_id)
+            .await
+            .map_err(|e| e.extend())?;
+        publish(
+            ctx,
+            Some(HuntEvent::status_changed(&hunt).map_err(|e| e.extend())?),
+        )
+        .await;
+        Ok(Hunt(hunt))
     }
 }

@@ -3,7 +3,7 @@
 use async_graphql::{Context, ErrorExtensions, ID, Object, Result};
 
 use crate::game::players;
-use crate::graphql::context::{actor, db, forget_cached};
+use crate::graphql::context::{actor, db, forget_cached, publish};
 use crate::graphql::guard::SIGNED_IN;
 use crate::graphql::id::{self, Kind};
 use crate::graphql::types::{Hunt, Player, RegisterPlayerInput};
@@ -34,10 +34,10 @@ impl PlayerMutation {
         let actor = actor(ctx, "join hunts")?;
         forget_cached(ctx);
         let hunt_id = id::decode(Kind::Hunt, "huntId", &hunt_id)?;
-        Ok(Hunt(
-            players::join_hunt(db(ctx), actor, hunt_id)
-                .await
-                .map_err(|e| e.extend())?,
-        ))
+        let joined = players::join_hunt(db(ctx), actor, hunt_id)
+            .await
+            .map_err(|e| e.extend())?;
+        publish(ctx, joined.event).await;
+        Ok(Hunt(joined.hunt))
     }
 }

@@ -1,6 +1,7 @@
 //! GraphQL output and input types. Each wraps a storage model and exposes only what the API promises.
 
 mod clue;
+mod event;
 mod hunt;
 mod inputs;
 mod leaderboard;
@@ -13,6 +14,7 @@ mod user;
 mod viewer;
 
 pub use clue::Clue;
+pub use event::HuntEvent;
 pub use hunt::{Hunt, HuntStatus};
 pub use inputs::{AddClueInput, CreateHuntInput, RegisterPlayerInput};
 pub use leaderboard::LeaderboardEntry;
