@@ -31,6 +31,10 @@ use crate::loaders::Loaders;
 const FORBIDDEN: u16 = 4403;
 /// Close code for a connection gone quiet (going away).
 const IDLE: u16 = 1001;
+/// Bytes read from the socket at a time (tungstenite's default is 128 KiB per connection).
+const READ_BUFFER: usize = 8 * 1024;
+/// The most unsent bytes a connection may hold; a client that does not read fills it, then is dropped.
+const MAX_WRITE_BUFFER: usize = 1024 * 1024;
 
 /// Upgrades to a WebSocket speaking the GraphQL protocol the client asked for; 400 if it asked for neither.
 pub fn upgrade(state: AppState, headers: &HeaderMap, upgrade: WebSocketUpgrade) -> Response {
@@ -52,6 +56,12 @@ pub fn upgrade(state: AppState, headers: &HeaderMap, upgrade: WebSocketUpgrade) 
         .map(str::to_owned);
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        // Small buffers: a subscriber mostly listens. Client messages are documents, bounded like HTTP bodies.
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
+        .max_write_buffer_size(MAX_WRITE_BUFFER)
+        .max_message_size(state.limits.max_body_bytes)
+        .max_frame_size(state.limits.max_body_bytes)
         .on_upgrade(move |socket| serve(socket, state, protocol, authorization))
 }
 
