@@ -19,6 +19,17 @@ pub struct TestApp {
     keys: JwtKeys,
     _dir: Option<tempfile::TempDir>,
     _shutdown: tokio::sync::oneshot::Sender<()>,
+    _process: Option<Replica>,
+}
+
+/// A server running as its own process, killed when dropped.
+struct Replica(std::process::Child);
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
 }
 
 /// A fresh, empty database: PostgreSQL under `TEST_DATABASE_URL`, else an SQLite file in a temporary folder.
@@ -89,18 +100,65 @@ pub async fn spawn_generated_app_with(
     start(config, dir).await
 }
 
-/// Two replicas sharing one fresh PostgreSQL database (`TEST_DATABASE_URL`); `None` on SQLite, which is one
-/// process by design.
+/// Two replicas sharing one fresh PostgreSQL database (`TEST_DATABASE_URL`): one in this process, one the
+/// `treasure-hunt serve` binary in its own process. `None` on SQLite, which is one process by design.
 pub async fn spawn_replicas() -> Option<(TestApp, TestApp)> {
     let (database_url, dir) = fresh_database().await;
     if dir.is_some() {
         return None;
     }
-    let mut config = ServeConfig::local(database_url);
+    let mut config = ServeConfig::local(database_url.clone());
     config.jwt_secret = Some(SECRET.to_owned());
-    let first = start(config.clone(), None).await;
-    config.migrate = false;
-    let second = start(config, None).await;
+    let first = start(config, None).await;
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free port");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_treasure-hunt"))
+        .args([
+            "serve",
+            "--no-migrate",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .env("DATABASE_URL", &database_url)
+        .env("HUNT_JWT_SECRET", SECRET)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the second replica");
+    let process = Replica(child);
+    let address = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("HTTP client");
+    let started = std::time::Instant::now();
+    while client
+        .get(format!("{address}/health/ready"))
+        .send()
+        .await
+        .map(|r| r.status().is_success())
+        .ok()
+        != Some(true)
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the second replica did not become ready"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (shutdown, _) = tokio::sync::oneshot::channel();
+    let second = TestApp {
+        address,
+        client,
+        db: Database::connect(&database_url).await.expect("connect"),
+        keys: JwtKeys::hs256(SECRET),
+        _dir: None,
+        _shutdown: shutdown,
+        _process: Some(process),
+    };
     Some((first, second))
 }
 
@@ -150,6 +208,7 @@ async fn start(config: ServeConfig, dir: Option<tempfile::TempDir>) -> TestApp {
         keys: JwtKeys::hs256(SECRET),
         _dir: dir,
         _shutdown: shutdown,
+        _process: None,
     }
 }
 

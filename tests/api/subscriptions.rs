@@ -365,7 +365,7 @@ async fn a_connection_that_stops_answering_pings_is_closed_and_a_live_one_is_kep
 }
 
 #[tokio::test]
-async fn a_solve_on_one_replica_reaches_a_subscriber_on_another() {
+async fn a_solve_on_one_replica_reaches_a_subscriber_on_another_process() {
     let Some((a, b)) = spawn_replicas().await else {
         eprintln!("skipped: replicas need PostgreSQL (TEST_DATABASE_URL)");
         return;
