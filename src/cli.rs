@@ -16,6 +16,7 @@ use crate::game::answers::AttemptLimit;
 use crate::loaders::{Batching, LoaderConfig};
 use crate::seed::generate::Spec;
 use crate::startup::Application;
+use crate::telemetry::LogFormat;
 use crate::upstream::profiles::ProfilesConfig;
 use crate::{db, graphql, seed};
 
@@ -26,6 +27,9 @@ pub struct Cli {
     /// Database URL: `sqlite://FILE?mode=rwc` or `postgres://USER@HOST:PORT/DB`.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true, hide_env_values = true)]
     pub database_url: String,
+    /// How log lines are written: `text` or `json` (one object per line).
+    #[arg(long, env = "HUNT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -218,6 +222,7 @@ struct ServeDefaults {
 /// Parses the command line and runs it.
 pub async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    crate::telemetry::init_with(cli.log_format);
     let command = match cli.command {
         Some(command) => command,
         None => Command::Serve(Box::new(ServeDefaults::parse_from(["treasure-hunt"]).serve)),

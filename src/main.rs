@@ -9,7 +9,6 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    treasure_hunt::telemetry::init();
     match treasure_hunt::cli::run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

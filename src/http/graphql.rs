@@ -251,8 +251,9 @@ async fn run(
     }
     let selected = document
         .as_ref()
-        .and_then(|d| operation_type(d, request.operation_name.as_deref()));
-    let operation_type = match selected {
+        .and_then(|d| selected_operation(d, request.operation_name.as_deref()));
+    let operation_name = selected.as_ref().and_then(|(_, name)| name.clone());
+    let operation_type = match selected.map(|(ty, _)| ty) {
         Some(OperationType::Query) => "query",
         Some(OperationType::Mutation) => "mutation",
         Some(OperationType::Subscription) => "subscription",
@@ -277,9 +278,11 @@ async fn run(
     } else {
         "field_error"
     };
+    let seconds = started.elapsed().as_secs_f64();
+    state.metrics.request(operation_type, outcome, seconds);
     state
         .metrics
-        .request(operation_type, outcome, started.elapsed().as_secs_f64());
+        .operation(operation_name.as_deref(), operation_type, seconds);
     response
 }
 
@@ -386,21 +389,27 @@ fn parse_get(query_string: &str) -> Result<Request, String> {
 fn selects_mutation(request: &Request) -> bool {
     let selected = async_graphql::parser::parse_query(&request.query)
         .ok()
-        .and_then(|d| operation_type(&d, request.operation_name.as_deref()));
+        .and_then(|d| selected_operation(&d, request.operation_name.as_deref()));
     matches!(
         selected,
-        Some(OperationType::Mutation | OperationType::Subscription)
+        Some((OperationType::Mutation | OperationType::Subscription, _))
     )
 }
 
-/// The type of the operation a document selects; `None` when it selects none (execution reports why).
-fn operation_type(
+/// The type and name of the operation a document selects; `None` when it selects none (execution says why).
+fn selected_operation(
     document: &ExecutableDocument,
     operation_name: Option<&str>,
-) -> Option<OperationType> {
+) -> Option<(OperationType, Option<String>)> {
     match (&document.operations, operation_name) {
-        (DocumentOperations::Single(op), _) => Some(op.node.ty),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
+        (DocumentOperations::Single(op), _) => Some((op.node.ty, None)),
+        (DocumentOperations::Multiple(ops), Some(name)) => {
+            ops.get(name).map(|op| (op.node.ty, Some(name.to_owned())))
+        }
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops
+            .iter()
+            .next()
+            .map(|(name, op)| (op.node.ty, Some(name.to_string()))),
         (DocumentOperations::Multiple(_), None) => None,
     }
 }

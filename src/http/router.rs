@@ -9,13 +9,14 @@ use std::sync::Arc;
 
 use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use sea_orm::DatabaseConnection;
+use tower_http::LatencyUnit;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::auth::Authenticator;
 use crate::config::Limits;
@@ -77,7 +78,8 @@ pub fn router(state: AppState) -> Router {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("-");
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request.id = %id)
-        }))
+        })
+        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Millis)))
         .layer(SetRequestIdLayer::x_request_id(NewRequestId))
         .with_state(state)
 }

@@ -21,6 +21,10 @@ const CIRCUIT_OPEN: &str = "upstream_circuit_open";
 const EVENTS_PUBLISHED: &str = "hunt_events_published_total";
 const SUBSCRIPTIONS: &str = "graphql_subscriptions_active";
 const LAGGED: &str = "graphql_subscriptions_lagged_total";
+const OPERATION_DURATION: &str = "graphql_operation_duration_seconds";
+/// Distinct operation names given their own label; later ones are counted as `other`, so that clients cannot
+/// grow the metrics without bound.
+const MAX_OPERATION_NAMES: usize = 200;
 
 const METADATA: Metadata<'static> =
     Metadata::new(module_path!(), Level::INFO, Some(module_path!()));
@@ -30,6 +34,7 @@ pub struct Metrics {
     recorder: PrometheusRecorder,
     handle: PrometheusHandle,
     statements: Counter,
+    operation_names: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -50,7 +55,7 @@ impl Metrics {
             )
             .and_then(|b| {
                 b.set_buckets_for_metric(
-                    Matcher::Full(DURATION.into()),
+                    Matcher::Suffix("duration_seconds".into()),
                     &[
                         0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
                         2.5, 5.0, 10.0,
@@ -110,10 +115,18 @@ impl Metrics {
             ),
         );
         let statements = recorder.register_counter(&Key::from_static_name(STATEMENTS), &METADATA);
+        recorder.describe_histogram(
+            KeyName::from_const_str(OPERATION_DURATION),
+            Some(Unit::Seconds),
+            SharedString::const_str(
+                "Time to execute a GraphQL operation, by operation name (`anonymous`; `other` past 200 names).",
+            ),
+        );
         Arc::new(Self {
             recorder,
             handle,
             statements,
+            operation_names: std::sync::Mutex::default(),
         })
     }
 
@@ -139,6 +152,31 @@ impl Metrics {
             .increment(1);
         let key = Key::from_parts(DURATION, vec![Label::new("operation_type", operation_type)]);
         self.histogram(&key).record(seconds);
+    }
+
+    /// Records how long operation `name` (of `operation_type`) took.
+    pub fn operation(&self, name: Option<&str>, operation_type: &'static str, seconds: f64) {
+        let label = match name {
+            None => "anonymous".to_owned(),
+            Some(name) => {
+                let mut known = self
+                    .operation_names
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                if known.contains(name) || known.len() < MAX_OPERATION_NAMES {
+                    known.insert(name.to_owned());
+                    name.to_owned()
+                } else {
+                    "other".to_owned()
+                }
+            }
+        };
+        let labels = vec![
+            Label::new("operation_name", label),
+            Label::new("operation_type", operation_type),
+        ];
+        self.histogram(&Key::from_parts(OPERATION_DURATION, labels))
+            .record(seconds);
     }
 
     /// Counts one request to `upstream` (or one call refused by its breaker), by outcome.

@@ -3,5 +3,5 @@
 mod logging;
 mod metrics;
 
-pub use logging::init;
+pub use logging::{LogFormat, init, init_with};
 pub use metrics::Metrics;

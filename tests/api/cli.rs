@@ -95,3 +95,70 @@ fn migrate_status_lists_every_migration_as_applied() {
     let bad = run(&["seed", "--hunts", "1", "--clues-per-hunt", "1000"]);
     assert!(!bad.status.success(), "too many clues per hunt is refused");
 }
+
+#[tokio::test]
+async fn json_logs_carry_the_request_id_on_the_requests_lines() {
+    let (url, _dir) = fresh_database().await;
+    let port = free_port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_treasure-hunt"))
+        .args([
+            "--log-format",
+            "json",
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .env("DATABASE_URL", &url)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    let started = Instant::now();
+    while client
+        .get(format!("{base}/health/live"))
+        .send()
+        .await
+        .is_err()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the server did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let response = client
+        .post(format!("{base}/graphql"))
+        .header("x-request-id", "trace-me-42")
+        .json(&serde_json::json!({ "query": "{ __typename }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "trace-me-42");
+    Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    let output = tokio::task::spawn_blocking(move || {
+        let status = server.wait().unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(server.stderr.as_mut().unwrap(), &mut text).unwrap();
+        (status, text)
+    })
+    .await
+    .unwrap();
+    assert!(output.0.success());
+    let lines: Vec<serde_json::Value> = output
+        .1
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect();
+    let request_line = lines
+        .iter()
+        .find(|line| line["span"]["request.id"] == "trace-me-42")
+        .unwrap_or_else(|| panic!("no line carries the request id: {lines:#?}"));
+    assert_eq!(request_line["status"], 200, "{request_line}");
+    assert_eq!(request_line["level"], "INFO");
+}

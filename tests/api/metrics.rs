@@ -71,3 +71,31 @@ async fn metrics_count_statements_batches_and_requests_by_type_and_outcome() {
         1.0
     );
 }
+
+#[tokio::test]
+async fn operations_are_timed_by_name_with_anonymous_ones_together() {
+    let app = spawn_app().await;
+    app.ok(
+        None,
+        "query HuntList { hunts { edges { node { slug } } } }",
+        json!({}),
+    )
+    .await;
+    app.ok(
+        None,
+        "query HuntList { hunts { edges { node { slug } } } }",
+        json!({}),
+    )
+    .await;
+    app.ok(None, "{ __typename }", json!({})).await;
+    let count = |name: &str, ty: &str| {
+        format!(
+            "graphql_operation_duration_seconds_count{{operation_name=\"{name}\",operation_type=\"{ty}\"}}"
+        )
+    };
+    assert_eq!(app.metric(&count("HuntList", "query")).await, 2.0);
+    assert_eq!(app.metric(&count("anonymous", "query")).await, 1.0);
+    // A named operation sent without `operationName` is still known by its name and type.
+    let requests = "graphql_requests_total{operation_type=\"query\",outcome=\"ok\"}";
+    assert_eq!(app.metric(requests).await, 3.0);
+}
