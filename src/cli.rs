@@ -49,6 +49,12 @@ pub enum Command {
     Schema,
     /// Mint a signed development token.
     Token(TokenArgs),
+    /// Ask a running server whether it is ready (exit 0) or not (exit 1): a probe for container health checks.
+    Health {
+        /// The server's address, as given to `serve --listen`.
+        #[arg(long, env = "HUNT_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -236,6 +242,7 @@ pub async fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Token(args) => token(args),
+        Command::Health { listen } => health(listen).await,
     }
 }
 
@@ -296,6 +303,31 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
     let addr = app.local_addr()?;
     tracing::info!(%addr, "serving GraphQL at http://{addr}/graphql, playground at http://{addr}/");
     app.run_until_stopped().await.context("serving")
+}
+
+async fn health(listen: SocketAddr) -> anyhow::Result<()> {
+    // A server listening on every interface answers on loopback.
+    let host = if listen.ip().is_unspecified() {
+        std::net::IpAddr::from([127, 0, 0, 1])
+    } else {
+        listen.ip()
+    };
+    let url = format!(
+        "http://{}/health/ready",
+        SocketAddr::new(host, listen.port())
+    );
+    let response = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(3))
+        .build()?
+        .get(&url)
+        .send()
+        .await
+        .with_context(|| format!("asking {url}"))?;
+    let status = response.status();
+    let body = response.text().await.unwrap_or_default();
+    anyhow::ensure!(status.is_success(), "{url} answered {status}: {body}");
+    println!("ready");
+    Ok(())
 }
 
 async fn migrate(database_url: &str, action: MigrateAction) -> anyhow::Result<()> {

@@ -162,3 +162,71 @@ async fn json_logs_carry_the_request_id_on_the_requests_lines() {
     assert_eq!(request_line["status"], 200, "{request_line}");
     assert_eq!(request_line["level"], "INFO");
 }
+
+#[tokio::test]
+async fn the_health_command_probes_a_server_for_container_health_checks() {
+    let app = crate::helpers::spawn_app().await;
+    let listen = app.address.trim_start_matches("http://").to_owned();
+    let probe = |listen: String| {
+        Command::new(env!("CARGO_BIN_EXE_treasure-hunt"))
+            .args(["health", "--listen", &listen])
+            .output()
+            .unwrap()
+    };
+    let ready = tokio::task::spawn_blocking({
+        let listen = listen.clone();
+        move || probe(listen)
+    })
+    .await
+    .unwrap();
+    assert!(ready.status.success(), "{ready:?}");
+    let closed = format!("127.0.0.1:{}", free_port());
+    let down = tokio::task::spawn_blocking(move || probe(closed))
+        .await
+        .unwrap();
+    assert!(!down.status.success());
+}
+
+/// Every flag and `HUNT_*` variable the packaging files use is one the binary knows, so that they cannot drift.
+#[test]
+fn the_packaging_files_use_only_real_flags_and_variables() {
+    let help = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_treasure-hunt"))
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let known = [
+        help(&["--help"]),
+        help(&["serve", "--help"]),
+        help(&["migrate", "--help"]),
+        help(&["health", "--help"]),
+    ]
+    .concat();
+    let root = env!("CARGO_MANIFEST_DIR");
+    for file in ["Dockerfile", "compose.yaml", "deploy/kubernetes.yaml"] {
+        let text = std::fs::read_to_string(format!("{root}/{file}")).unwrap();
+        let text: String = text
+            .lines()
+            .filter(|line| !line.trim_start().starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let words = text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        for word in words {
+            let flag = word.starts_with("--") && word.len() > 2 && !word.starts_with("---");
+            let variable = word.starts_with("HUNT_");
+            // The Dockerfile's own flags are docker's, apt's and cargo's; its variables are ours.
+            if (flag && file != "Dockerfile") || variable {
+                assert!(
+                    known.contains(word),
+                    "{file} uses {word}, which the binary does not know"
+                );
+            }
+        }
+    }
+    let kubernetes = std::fs::read_to_string(format!("{root}/deploy/kubernetes.yaml")).unwrap();
+    assert!(
+        kubernetes.contains("path: /health/live") && kubernetes.contains("path: /health/ready")
+    );
+}
