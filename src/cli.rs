@@ -165,6 +165,9 @@ pub struct ServeArgs {
     /// A WebSocket connection silent (no message, no pong) or not reading for this long is closed.
     #[arg(long, env = "HUNT_WS_IDLE_TIMEOUT", default_value = "45s", value_parser = humantime::parse_duration)]
     pub ws_idle_timeout: Duration,
+    /// Do not serve the playground at `/`.
+    #[arg(long, env = "HUNT_NO_PLAYGROUND")]
+    pub no_playground: bool,
     /// Run only the documents of this manifest (JSON: hash -> document, or Apollo's persisted query manifest).
     #[arg(long, env = "HUNT_TRUSTED_DOCUMENTS", value_name = "FILE")]
     pub trusted_documents: Option<PathBuf>,
@@ -291,6 +294,7 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
         },
         cors_origins: args.cors_origins,
         trusted_documents: args.trusted_documents,
+        playground: !args.no_playground,
         subscriptions: SubscriptionConfig {
             max_total: args.max_subscriptions,
             max_per_connection: args.max_subscriptions_per_connection,

@@ -40,6 +40,8 @@ pub struct ServeConfig {
     pub trusted_documents: Option<PathBuf>,
     /// Subscription limits and WebSocket timings.
     pub subscriptions: SubscriptionConfig,
+    /// Serve the playground at `/`.
+    pub playground: bool,
 }
 
 /// Limits on what one request may ask, so that no request can take the server down.
@@ -98,6 +100,7 @@ impl ServeConfig {
             cors_origins: Vec::new(),
             trusted_documents: None,
             subscriptions: SubscriptionConfig::default(),
+            playground: true,
         }
     }
 }

@@ -67,6 +67,21 @@ impl Application {
             }
             None => None,
         };
+        // In demo mode the playground's header editor comes with a token for a demo player.
+        let demo_token = match (&hs256, config.demo) {
+            (Some(keys), true) => keys
+                .mint(
+                    seed::demo::PLAYGROUND_ACCOUNT,
+                    None,
+                    std::time::Duration::from_secs(30 * 24 * 3600),
+                )
+                .ok()
+                .map(|token| format!("Bearer {token}")),
+            _ => None,
+        };
+        let playground = config
+            .playground
+            .then(|| Arc::from(crate::http::playground_page(demo_token.as_deref())));
         let auth = Authenticator::new(hs256, jwks);
         if !auth.accepts_tokens() {
             tracing::warn!(
@@ -101,6 +116,7 @@ impl Application {
             limits: config.limits,
             cors_origins: config.cors_origins.clone(),
             persisted,
+            playground,
         };
         Ok(Self { listener, state })
     }

@@ -6,4 +6,5 @@ mod playground;
 mod router;
 mod websocket;
 
+pub use playground::page as playground_page;
 pub use router::{AppState, REQUEST_ID, router};

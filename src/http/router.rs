@@ -49,6 +49,8 @@ pub struct AppState {
     pub persisted: PersistedDocuments,
     /// Hunt events, for subscriptions.
     pub events: Arc<EventBus>,
+    /// The playground page; `None` when turned off.
+    pub playground: Option<Arc<str>>,
 }
 
 /// Every route: `/graphql`, the playground at `/`, `/health/{live,ready}` and `/metrics`.
@@ -62,6 +64,8 @@ pub fn router(state: AppState) -> Router {
             get(super::graphql::get_graphql).post(super::graphql::post_graphql),
         )
         .route("/", get(super::playground::playground))
+        .route("/playground/playground.js", get(super::playground::script))
+        .route("/playground/playground.css", get(super::playground::style))
         .route("/health/live", get(super::health::live))
         .route("/health/ready", get(super::health::ready))
         .route("/metrics", get(super::health::metrics))

@@ -11,6 +11,10 @@ use crate::game::answers::AttemptLimit;
 use crate::game::hunts::{self, NewClue, NewHunt};
 use crate::game::{Actor, GameError, answers, players};
 
+/// The account whose token the playground offers in demo mode: Calico Jack, who joined the Pirate's Cove and
+/// has the first riddle to answer.
+pub const PLAYGROUND_ACCOUNT: &str = "demo-jack";
+
 /// The demo hunts' organiser account.
 pub const ORGANIZER: &str = "demo-organizer";
 

@@ -336,13 +336,60 @@ async fn bad_tokens_are_401_and_no_token_is_anonymous() {
 }
 
 #[tokio::test]
-async fn the_playground_is_served_at_the_root() {
+async fn the_playground_is_served_at_the_root_from_the_binary_and_can_be_turned_off() {
     let app = spawn_app().await;
     let response = app.client.get(app.url("/")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let html = response.text().await.unwrap();
-    assert!(html.to_lowercase().contains("graphiql"));
-    assert!(html.contains("/graphql"));
+    assert!(html.contains("/playground/playground.js"), "{html}");
+    assert!(
+        html.contains("subscription HuntEvents"),
+        "the example operations are in the page"
+    );
+    assert!(
+        !html.contains("https://"),
+        "nothing is fetched from elsewhere: {html}"
+    );
+    assert!(
+        !html.contains("\"Authorization\""),
+        "no token outside demo mode"
+    );
+    for (path, content_type) in [
+        ("/playground/playground.js", "text/javascript"),
+        ("/playground/playground.css", "text/css"),
+    ] {
+        let asset = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(asset.status(), StatusCode::OK, "{path}");
+        assert!(
+            asset.headers()[CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with(content_type)
+        );
+        assert!(
+            asset.text().await.unwrap().len() > 10_000,
+            "{path} is the built bundle"
+        );
+    }
+
+    let demo = crate::helpers::spawn_demo_app().await;
+    let html = demo
+        .client
+        .get(demo.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Bearer ey"),
+        "demo mode pre-fills a development token"
+    );
+
+    let off = crate::helpers::spawn_app_with(|config| config.playground = false).await;
+    let response = off.client.get(off.url("/")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
