@@ -306,7 +306,9 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
     let app = Application::build(config).await?;
     let addr = app.local_addr()?;
     tracing::info!(%addr, "serving GraphQL at http://{addr}/graphql, playground at http://{addr}/");
-    app.run_until_stopped().await.context("serving")
+    let served = app.run_until_stopped().await.context("serving");
+    crate::telemetry::otel::shutdown();
+    served
 }
 
 async fn health(listen: SocketAddr) -> anyhow::Result<()> {

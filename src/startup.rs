@@ -32,7 +32,17 @@ impl Application {
             .await
             .context("connecting to the database")?;
         let counter = metrics.clone();
-        db.set_metric_callback(move |_| counter.statement());
+        db.set_metric_callback(move |info| {
+            counter.statement();
+            // An event on the current span (a loader batch, say): exported with the trace when OTLP is on.
+            tracing::debug!(
+                target: "treasure_hunt::sql",
+                statement = %info.statement.sql,
+                elapsed_ms = info.elapsed.as_secs_f64() * 1_000.0,
+                failed = info.failed,
+                "sql statement"
+            );
+        });
         if config.migrate {
             db::migrate(&db).await.context("applying migrations")?;
         }

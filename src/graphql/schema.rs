@@ -30,11 +30,18 @@ pub fn build_schema(
     limits: &Limits,
     events: Arc<EventBus>,
 ) -> TreasureSchema {
-    limited(schema_builder(), limits)
+    let builder = limited(schema_builder(), limits)
         .data(db)
         .data(limits.wrong_answers)
-        .data(events)
-        .finish()
+        .data(events);
+    // With OTLP export on, a span per resolved field: the detail a trace needs, at a per-field cost.
+    if crate::telemetry::otel::enabled() {
+        builder
+            .extension(async_graphql::extensions::Tracing)
+            .finish()
+    } else {
+        builder.finish()
+    }
 }
 
 /// The schema for requests that ask for an `ftv1` trace: the same, with the tracing extension.

@@ -16,6 +16,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use std::time::Instant;
+use tracing::Instrument;
 
 use super::AppState;
 use crate::auth::Caller;
@@ -265,8 +266,15 @@ async fn run(
         state.metrics.clone(),
         state.loaders,
     );
+    let span = tracing::info_span!(
+        "graphql.operation",
+        otel.name = %format!("{operation_type} {}", operation_name.as_deref().unwrap_or("anonymous")),
+        graphql.operation.type = operation_type,
+        graphql.operation.name = operation_name.as_deref().unwrap_or(""),
+    );
     let response = schema
         .execute(request.data(caller.clone()).data(loaders))
+        .instrument(span)
         .await;
     let mut response = response;
     name_limits(&mut response, &state.limits);

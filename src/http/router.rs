@@ -75,15 +75,15 @@ pub fn router(state: AppState) -> Router {
         .layer(cors)
         .layer(timeout)
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-            let id = request
-                .headers()
-                .get(REQUEST_ID)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("-");
-            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request.id = %id)
-        })
-        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Millis)))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(LatencyUnit::Millis),
+                ),
+        )
         .layer(SetRequestIdLayer::x_request_id(NewRequestId))
         .with_state(state)
 }
@@ -112,6 +112,29 @@ async fn catch_panics(request: axum::extract::Request, next: axum::middleware::N
                 .into_response()
         }
     }
+}
+
+/// The span of one request: its id for the logs; for exported traces a name like `POST /graphql`, and the
+/// caller's trace as parent when it sent `traceparent`.
+fn request_span<B>(request: &Request<B>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    let span = tracing::info_span!(
+        "request",
+        otel.name = %format!("{} {}", request.method(), request.uri().path()),
+        otel.kind = "server",
+        method = %request.method(),
+        path = %request.uri().path(),
+        request.id = %id,
+    );
+    if crate::telemetry::otel::enabled() {
+        let parent = crate::telemetry::otel::remote_context(request.headers());
+        let _ = tracing_opentelemetry::OpenTelemetrySpanExt::set_parent(&span, parent);
+    }
+    span
 }
 
 /// The header that carries a request's id: kept from the caller (a gateway's, say) or made here.

@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tracing::Instrument;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::{DatabaseConnection, DbBackend};
@@ -79,6 +80,21 @@ where
     type Error = LoadError;
 
     async fn load(&self, keys: &[K]) -> Result<HashMap<K, Self::Value>, LoadError> {
+        let span = tracing::info_span!(
+            "loader.batch",
+            loader = loader_name::<K>(),
+            keys = keys.len()
+        );
+        self.load_in_statements(keys).instrument(span).await
+    }
+}
+
+impl Measured {
+    async fn load_in_statements<K>(&self, keys: &[K]) -> Result<HashMap<K, ValueOf<K>>, LoadError>
+    where
+        K: RelationKey,
+        Store: Loader<K, Error = LoadError>,
+    {
         self.metrics.batch(loader_name::<K>(), keys.len());
         if keys.len() <= self.keys_per_statement {
             return self.store.load(keys).await;

@@ -1,7 +1,15 @@
 //! Logging: `tracing` to stderr, as text or one JSON object per line, filtered by `RUST_LOG` (default `info`).
 //! Every line logged while serving a request carries the request's span, and so its `request.id`.
 
-use tracing_subscriber::{EnvFilter, fmt};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer, fmt};
+
+/// What is logged unless `RUST_LOG` says otherwise.
+/// (`RUST_LOG=info,treasure_hunt::sql=debug` logs every SQL statement.)
+const DEFAULT_FILTER: &str = "info,sqlx=warn,sea_orm=warn,sea_orm_migration=info";
+/// What is exported as spans: the same, plus each SQL statement (`treasure_hunt::sql`, an event on its span).
+const EXPORT_FILTER: &str = "info,sqlx=warn,sea_orm=warn,treasure_hunt::sql=debug";
 
 /// How log lines are written.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -20,18 +28,23 @@ pub fn init() {
 
 /// Installs the global subscriber once, writing `format`.
 pub fn init_with(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=info"));
-    let builder = fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    let _ = match format {
-        LogFormat::Text => builder.try_init(),
-        LogFormat::Json => builder
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+    let logs = match format {
+        LogFormat::Text => fmt::layer().with_writer(std::io::stderr).boxed(),
+        LogFormat::Json => fmt::layer()
             .json()
             .with_current_span(true)
             .with_span_list(true)
             .flatten_event(true)
-            .try_init(),
+            .with_writer(std::io::stderr)
+            .boxed(),
     };
+    let spans = super::otel::layer().map(|layer| layer.with_filter(EnvFilter::new(EXPORT_FILTER)));
+    let _ = tracing_subscriber::registry()
+        .with(logs.with_filter(filter))
+        .with(spans)
+        .try_init();
     log_panics();
 }
 

@@ -18,6 +18,7 @@ mod hunts;
 mod jwks;
 mod limits;
 mod metrics;
+mod otel;
 mod pagination;
 mod persisted;
 mod players;
