@@ -70,12 +70,7 @@ impl Subscription {
                     .await
                     .map_err(|err| err.extend())?
                     .unwrap_or_default();
-                Ok(ranked
-                    .iter()
-                    .take(first)
-                    .cloned()
-                    .map(LeaderboardEntry)
-                    .collect())
+                Ok(LeaderboardEntry::top(&ranked, first))
             }
         }))
     }

@@ -1,22 +1,14 @@
 //! The binary as operators run it.
 
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
-use crate::helpers::fresh_database;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
-        .unwrap()
-}
+use crate::helpers::{free_port, fresh_database, terminate, wait_until_ready};
 
 #[tokio::test]
 async fn serve_runs_the_demo_and_stops_cleanly_on_sigterm() {
     let (url, _dir) = fresh_database().await;
     let port = free_port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_treasure-hunt"))
+    let server = Command::new(env!("CARGO_BIN_EXE_treasure-hunt"))
         .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
         .env("DATABASE_URL", &url)
         .env_remove("HUNT_JWT_SECRET")
@@ -26,21 +18,7 @@ async fn serve_runs_the_demo_and_stops_cleanly_on_sigterm() {
         .unwrap();
     let client = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{port}");
-    let started = Instant::now();
-    while client
-        .get(format!("{base}/health/ready"))
-        .send()
-        .await
-        .map(|r| r.status().is_success())
-        .ok()
-        != Some(true)
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the server did not become ready"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_until_ready(&client, &base).await;
     let body: serde_json::Value = client
         .post(format!("{base}/graphql"))
         .json(&serde_json::json!({ "query": "{ hunt(slug: \"pirate-cove\") { title } }" }))
@@ -52,22 +30,7 @@ async fn serve_runs_the_demo_and_stops_cleanly_on_sigterm() {
         .unwrap();
     assert_eq!(body["data"]["hunt"]["title"], "The Pirate's Cove");
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(status) = server.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the server did not stop on SIGTERM"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let (status, _) = terminate(server).await;
     assert!(status.success(), "{status}");
 }
 
@@ -100,7 +63,7 @@ fn migrate_status_lists_every_migration_as_applied() {
 async fn json_logs_carry_the_request_id_on_the_requests_lines() {
     let (url, _dir) = fresh_database().await;
     let port = free_port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_treasure-hunt"))
+    let server = Command::new(env!("CARGO_BIN_EXE_treasure-hunt"))
         .args([
             "--log-format",
             "json",
@@ -116,19 +79,7 @@ async fn json_logs_carry_the_request_id_on_the_requests_lines() {
         .unwrap();
     let client = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{port}");
-    let started = Instant::now();
-    while client
-        .get(format!("{base}/health/live"))
-        .send()
-        .await
-        .is_err()
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the server did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_until_ready(&client, &base).await;
     let response = client
         .post(format!("{base}/graphql"))
         .header("x-request-id", "trace-me-42")
@@ -137,21 +88,11 @@ async fn json_logs_carry_the_request_id_on_the_requests_lines() {
         .await
         .unwrap();
     assert_eq!(response.headers()["x-request-id"], "trace-me-42");
-    Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .unwrap();
-    let output = tokio::task::spawn_blocking(move || {
-        let status = server.wait().unwrap();
-        let mut text = String::new();
-        std::io::Read::read_to_string(server.stderr.as_mut().unwrap(), &mut text).unwrap();
-        (status, text)
-    })
-    .await
-    .unwrap();
-    assert!(output.0.success());
-    let lines: Vec<serde_json::Value> = output
-        .1
+    let (status, mut server) = terminate(server).await;
+    assert!(status.success(), "{status}");
+    let mut text = String::new();
+    std::io::Read::read_to_string(server.stderr.as_mut().unwrap(), &mut text).unwrap();
+    let lines: Vec<serde_json::Value> = text
         .lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
         .collect();

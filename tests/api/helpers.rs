@@ -100,6 +100,58 @@ pub async fn spawn_generated_app_with(
     start(config, dir).await
 }
 
+/// A free loopback port, for a server started as its own process.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free port")
+}
+
+/// Waits until the server at `base` answers `/health/ready` with 200; fails the test after 60 s.
+pub async fn wait_until_ready(client: &reqwest::Client, base: &str) {
+    let started = std::time::Instant::now();
+    while client
+        .get(format!("{base}/health/ready"))
+        .send()
+        .await
+        .map(|r| r.status().is_success())
+        .ok()
+        != Some(true)
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the server at {base} did not become ready"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Sends SIGTERM to a server process and waits for it to exit.
+pub async fn terminate(
+    mut server: std::process::Child,
+) -> (std::process::ExitStatus, std::process::Child) {
+    std::process::Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .expect("kill");
+    tokio::task::spawn_blocking(move || {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = server.try_wait().expect("wait") {
+                return (status, server);
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server did not stop on SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    })
+    .await
+    .expect("join")
+}
+
 /// Two replicas sharing one fresh PostgreSQL database (`TEST_DATABASE_URL`): one in this process, one the
 /// `treasure-hunt serve` binary in its own process. `None` on SQLite, which is one process by design.
 pub async fn spawn_replicas() -> Option<(TestApp, TestApp)> {
@@ -111,10 +163,7 @@ pub async fn spawn_replicas() -> Option<(TestApp, TestApp)> {
     config.jwt_secret = Some(SECRET.to_owned());
     let first = start(config, None).await;
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
-        .expect("a free port");
+    let port = free_port();
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_treasure-hunt"))
         .args([
             "serve",
@@ -134,21 +183,7 @@ pub async fn spawn_replicas() -> Option<(TestApp, TestApp)> {
         .timeout(Duration::from_secs(60))
         .build()
         .expect("HTTP client");
-    let started = std::time::Instant::now();
-    while client
-        .get(format!("{address}/health/ready"))
-        .send()
-        .await
-        .map(|r| r.status().is_success())
-        .ok()
-        != Some(true)
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the second replica did not become ready"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_until_ready(&client, &address).await;
     let (shutdown, _) = tokio::sync::oneshot::channel();
     let second = TestApp {
         address,

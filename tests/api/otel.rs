@@ -3,7 +3,6 @@
 
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Bytes;
@@ -12,7 +11,7 @@ use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::trace::v1::Span;
 use prost::Message;
 
-use crate::helpers::fresh_database;
+use crate::helpers::{free_port, fresh_database, terminate, wait_until_ready};
 
 /// An OTLP/HTTP receiver: keeps every span posted to `/v1/traces`.
 async fn collector() -> (String, Arc<Mutex<Vec<Span>>>) {
@@ -47,11 +46,8 @@ async fn collector() -> (String, Arc<Mutex<Vec<Span>>>) {
 async fn a_requests_spans_reach_the_collector_under_the_callers_trace() {
     let (endpoint, spans) = collector().await;
     let (url, _dir) = fresh_database().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_treasure-hunt"))
+    let port = free_port();
+    let server = Command::new(env!("CARGO_BIN_EXE_treasure-hunt"))
         .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
         .env("DATABASE_URL", &url)
         .env("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint)
@@ -62,19 +58,7 @@ async fn a_requests_spans_reach_the_collector_under_the_callers_trace() {
         .unwrap();
     let client = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{port}");
-    let started = Instant::now();
-    while client
-        .get(format!("{base}/health/ready"))
-        .send()
-        .await
-        .is_err()
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the server did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_until_ready(&client, &base).await;
     let trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
     let caller_span = "00f067aa0ba902b7";
     let body: serde_json::Value = client
@@ -92,13 +76,7 @@ async fn a_requests_spans_reach_the_collector_under_the_callers_trace() {
     assert!(body["errors"].is_null(), "{body}");
 
     // SIGTERM: the server finishes, flushing its spans.
-    Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .unwrap();
-    let status = tokio::task::spawn_blocking(move || server.wait().unwrap())
-        .await
-        .unwrap();
+    let (status, _) = terminate(server).await;
     assert!(status.success(), "{status}");
 
     let spans = spans.lock().unwrap().clone();

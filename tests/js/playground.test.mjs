@@ -6,54 +6,26 @@
 // CHROMIUM names another browser binary.
 
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 
 import { chromium } from "playwright-core";
 
+import { startServer } from "./server.mjs";
+
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = join(HERE, "..", "..");
-const BINARY = process.env.TREASURE_HUNT_BIN ?? join(ROOT, "target", "debug", "treasure-hunt");
 const BROWSER = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const OUTPUT = join(HERE, "output");
 
 let server;
 let url;
-let workdir;
 let browser;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 before(async () => {
-  workdir = mkdtempSync(join(tmpdir(), "hunt-playground-"));
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, DATABASE_URL: `sqlite://${join(workdir, "hunts.db")}?mode=rwc`, RUST_LOG: "warn" };
-  delete env.HUNT_JWT_SECRET;
-  server = spawn(BINARY, ["serve", "--demo", "--listen", `127.0.0.1:${port}`], { env, stdio: ["ignore", "ignore", "inherit"] });
-  for (let attempt = 0; ; attempt++) {
-    try {
-      if ((await fetch(`${url}/health/ready`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    assert.ok(attempt < 300, "the server did not become ready");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  server = await startServer(["--demo"]);
+  url = server.url;
   browser = await chromium.launch({
     executablePath: BROWSER,
     args: [
@@ -70,8 +42,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  server?.kill("SIGTERM");
-  if (workdir) rmSync(workdir, { recursive: true, force: true });
+  server?.stop();
 });
 
 test("the playground runs an example query with no internet access", async () => {
@@ -122,11 +93,15 @@ test("a subscription runs from the page and shows a solve made elsewhere", async
   await page.locator(".graphiql-execute-button").waitFor({ timeout: 30_000 });
   await page.locator(".graphiql-tab", { hasText: "HuntEvents" }).first().click();
   await page.getByText("subscription HuntEvents").first().waitFor();
+  // The schema is fetched first (introspection); run once the editor knows it, then wait for the server to
+  // hold the subscription.
+  await page.locator(".graphiql-doc-explorer-search, .graphiql-sidebar button").first().waitFor();
+  await page.waitForTimeout(500);
   await page.locator(".graphiql-execute-button").click();
   for (let attempt = 0; ; attempt++) {
     const metrics = await (await fetch(`${url}/metrics`)).text();
     if (/^graphql_subscriptions_active [1-9]/m.test(metrics)) break;
-    assert.ok(attempt < 200, "the page's subscription never started");
+    assert.ok(attempt < 600, "the page's subscription never started");
     await new Promise((r) => setTimeout(r, 50));
   }
   const settings = JSON.parse(await page.locator("#playground-settings").textContent());

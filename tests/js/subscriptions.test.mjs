@@ -5,36 +5,18 @@
 // TREASURE_HUNT_BIN names another binary.
 
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
 
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const BINARY = process.env.TREASURE_HUNT_BIN ?? join(ROOT, "target", "debug", "treasure-hunt");
+import { startServer } from "./server.mjs";
+
 const SECRET = "graphql-ws-test-secret";
 
 let server;
 let url;
-let workdir;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** An HS256 token for `sub`, signed with the server's secret. */
 function token(sub, role) {
@@ -62,28 +44,11 @@ async function activeSubscriptions() {
 }
 
 before(async () => {
-  workdir = mkdtempSync(join(tmpdir(), "hunt-graphql-ws-"));
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  server = spawn(BINARY, ["serve", "--listen", `127.0.0.1:${port}`, "--jwt-secret", SECRET], {
-    env: { ...process.env, DATABASE_URL: `sqlite://${join(workdir, "hunts.db")}?mode=rwc`, RUST_LOG: "warn" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  for (let attempt = 0; attempt < 300; attempt++) {
-    try {
-      if ((await fetch(`${url}/health/ready`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("the Treasure Hunt server did not become ready");
+  server = await startServer(["--jwt-secret", SECRET]);
+  url = server.url;
 });
 
-after(() => {
-  server?.kill("SIGTERM");
-  if (workdir) rmSync(workdir, { recursive: true, force: true });
-});
+after(() => server?.stop());
 
 test("a solve over HTTP reaches a graphql-ws subscriber", async () => {
   const organizer = token("js-organizer", "organizer");

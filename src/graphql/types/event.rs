@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 
 use super::{Clue, Hunt, HuntStatus, LeaderboardEntry, Player};
 use crate::game::events;
-use crate::graphql::context::{load, load_some};
-use crate::loaders::{ClueId, HuntId, LeaderboardOfHunt, PlayerId};
+use crate::graphql::context::load_some;
+use crate::loaders::{ClueId, HuntId, PlayerId};
 
 /// Something that happened in a hunt.
 #[derive(Union)]
@@ -135,7 +135,7 @@ impl LeaderboardChangedEvent {
         )]
         first: usize,
     ) -> Result<Vec<LeaderboardEntry>> {
-        top(ctx, self.hunt_id, first).await
+        LeaderboardEntry::of_hunt(ctx, self.hunt_id, first).await
     }
 }
 
@@ -154,17 +154,4 @@ impl HuntStatusChangedEvent {
     async fn status(&self) -> HuntStatus {
         self.status
     }
-}
-
-/// The first `first` entries of hunt `hunt_id`'s leaderboard.
-pub async fn top(ctx: &Context<'_>, hunt_id: i64, first: usize) -> Result<Vec<LeaderboardEntry>> {
-    let ranked = load(ctx, LeaderboardOfHunt(hunt_id))
-        .await?
-        .unwrap_or_default();
-    Ok(ranked
-        .iter()
-        .take(first)
-        .cloned()
-        .map(LeaderboardEntry)
-        .collect())
 }

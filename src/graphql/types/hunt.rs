@@ -9,7 +9,7 @@ use crate::entity::hunt;
 use crate::game;
 use crate::graphql::context::load;
 use crate::graphql::id::{Kind, to_id};
-use crate::loaders::{CluesOfHunt, HuntPlayersPage, LeaderboardOfHunt};
+use crate::loaders::{CluesOfHunt, HuntPlayersPage};
 
 /// Where a hunt is in its life. Hunts move only forward: `DRAFT` -> `ACTIVE` -> `ENDED`.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,14 +109,6 @@ impl Hunt {
         )]
         first: usize,
     ) -> Result<Vec<LeaderboardEntry>> {
-        let ranked = load(ctx, LeaderboardOfHunt(self.0.id))
-            .await?
-            .unwrap_or_default();
-        Ok(ranked
-            .iter()
-            .take(first)
-            .cloned()
-            .map(LeaderboardEntry)
-            .collect())
+        LeaderboardEntry::of_hunt(ctx, self.0.id, first).await
     }
 }

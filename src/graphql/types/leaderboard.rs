@@ -5,11 +5,26 @@ use chrono::{DateTime, Utc};
 
 use super::Player;
 use crate::game::leaderboard::Ranked;
-use crate::graphql::context::load_some;
-use crate::loaders::PlayerId;
+use crate::graphql::context::{load, load_some};
+use crate::loaders::{LeaderboardOfHunt, PlayerId};
 
 /// The GraphQL `LeaderboardEntry`; its description for partners is on the `impl` below.
 pub struct LeaderboardEntry(pub Ranked);
+
+impl LeaderboardEntry {
+    /// The first `first` lines of a ranking.
+    pub fn top(ranked: &[Ranked], first: usize) -> Vec<Self> {
+        ranked.iter().take(first).cloned().map(Self).collect()
+    }
+
+    /// The first `first` lines of hunt `hunt_id`'s ranking, through this request's loaders.
+    pub async fn of_hunt(ctx: &Context<'_>, hunt_id: i64, first: usize) -> Result<Vec<Self>> {
+        let ranked = load(ctx, LeaderboardOfHunt(hunt_id))
+            .await?
+            .unwrap_or_default();
+        Ok(Self::top(&ranked, first))
+    }
+}
 
 /// A player's place in a hunt's ranking.
 #[Object]
