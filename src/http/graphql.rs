@@ -123,8 +123,11 @@ pub async fn post_graphql(
     headers: HeaderMap,
     body: HttpBody,
 ) -> Response {
-    let Some(media) = MediaType::negotiate(&headers) else {
-        return not_acceptable();
+    let event_stream = super::sse::wanted(&headers);
+    let media = match MediaType::negotiate(&headers) {
+        Some(media) => media,
+        None if event_stream => MediaType::GraphqlResponseJson,
+        None => return not_acceptable(),
     };
     let Ok(body) = axum::body::to_bytes(body, state.limits.max_body_bytes).await else {
         return request_error(
@@ -160,6 +163,16 @@ pub async fn post_graphql(
             return request_error(media, StatusCode::BAD_REQUEST, "BAD_REQUEST", reason);
         }
     };
+    if event_stream {
+        let BatchRequest::Single(request) = batch else {
+            let message = "an event stream carries one operation, not a batch";
+            return request_error(media, StatusCode::BAD_REQUEST, "BAD_REQUEST", message);
+        };
+        return match authenticate(&state, &headers).await {
+            Ok(caller) => super::sse::stream(&state, caller, request),
+            Err(message) => unauthenticated(media, &message),
+        };
+    }
     execute(&state, &headers, media, batch).await
 }
 
@@ -171,14 +184,7 @@ async fn execute(
 ) -> Response {
     let caller = match authenticate(state, headers).await {
         Ok(caller) => caller,
-        Err(message) => {
-            let mut response =
-                request_error(media, StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", &message);
-            response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            return response;
-        }
+        Err(message) => return unauthenticated(media, &message),
     };
     let request_id = headers
         .get(super::REQUEST_ID)
@@ -495,6 +501,15 @@ fn request_error(media: MediaType, status: StatusCode, code: &str, message: &str
     let mut headers = HeaderMap::new();
     headers.insert(header::CONTENT_TYPE, media.header_value());
     (status, headers, body.to_string()).into_response()
+}
+
+/// 401 for a token that is present but bad.
+fn unauthenticated(media: MediaType, message: &str) -> Response {
+    let mut response = request_error(media, StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", message);
+    response
+        .headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    response
 }
 
 fn not_acceptable() -> Response {

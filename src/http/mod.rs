@@ -4,6 +4,7 @@ mod graphql;
 mod health;
 mod playground;
 mod router;
+mod sse;
 mod websocket;
 
 pub use playground::page as playground_page;

@@ -392,3 +392,74 @@ async fn a_solve_on_one_replica_reaches_a_subscriber_on_another_process() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn server_sent_events_carry_a_subscription_to_clients_without_websocket() {
+    let app = spawn_app().await;
+    let fixture = active_hunt(&app, "streamed").await;
+    let mut response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("accept", "text/event-stream")
+        .json(&json!({ "query": EVENTS, "variables": { "hunt": fixture.hunt_id } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    subscribed(&app, 1).await;
+    let anne = app.token("anne");
+    app.register(&anne, "anne").await;
+    app.join(&anne, &fixture.hunt_id).await;
+
+    let mut text = String::new();
+    let event = loop {
+        let chunk = tokio::time::timeout(Duration::from_secs(10), response.chunk())
+            .await
+            .expect("an event within 10 s")
+            .unwrap()
+            .expect("the stream is open");
+        text.push_str(std::str::from_utf8(&chunk).unwrap());
+        if let Some(end) = text.find("\n\n") {
+            let event = text[..end].to_owned();
+            if event.starts_with("event: next") {
+                break event;
+            }
+            text.drain(..end + 2);
+        }
+    };
+    let data = event
+        .lines()
+        .find_map(|l| l.strip_prefix("data: "))
+        .unwrap();
+    let payload: Value = serde_json::from_str(data).unwrap();
+    assert_eq!(
+        payload["data"]["huntEvents"]["__typename"], "PlayerJoinedEvent",
+        "{payload}"
+    );
+    drop(response);
+    subscribed(&app, 0).await;
+
+    // A query over the same transport: one `next`, then `complete`.
+    let body = app
+        .client
+        .post(app.url("/graphql"))
+        .header("accept", "text/event-stream")
+        .json(&json!({ "query": "{ __typename }" }))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        body.contains("event: next\ndata: {\"data\":{\"__typename\":\"Query\"}}"),
+        "{body}"
+    );
+    assert!(body.contains("event: complete"), "{body}");
+}
