@@ -244,7 +244,9 @@ async fn run(
     let started = Instant::now();
     if let Err((code, message)) = state.persisted.resolve(&mut request) {
         state.metrics.request("unknown", "request_error", 0.0);
-        return refused(code, message);
+        let mut response = refused(code, message);
+        tag_errors(&mut response, request_id);
+        return response;
     }
     // Parsed once here for the document limits and the metrics' operation type; async-graphql parses again to
     // execute.
@@ -254,7 +256,9 @@ async fn run(
         .and_then(|d| Shape::of(d).refusal(&state.limits))
     {
         state.metrics.request("unknown", "request_error", 0.0);
-        return refused(code, message);
+        let mut response = refused(code, message);
+        tag_errors(&mut response, request_id);
+        return response;
     }
     let selected = document
         .as_ref()
@@ -284,7 +288,7 @@ async fn run(
         .await;
     let mut response = response;
     name_limits(&mut response, &state.limits);
-    tag_internal_errors(&mut response, request_id);
+    tag_errors(&mut response, request_id);
     let outcome = if response.errors.is_empty() {
         "ok"
     } else if failed_before_execution(&response) {
@@ -310,15 +314,14 @@ fn refused(code: &'static str, message: impl Into<String>) -> async_graphql::Res
     async_graphql::Response::from_errors(vec![error])
 }
 
-/// Internal errors reach the client as a generic message: give them the request's id, which the server's log
-/// line of the failure carries too, so that an operator can find it.
-fn tag_internal_errors(response: &mut async_graphql::Response, request_id: &str) {
+/// Every error carries the request's id, which every log line of the request carries too, so that a client's
+/// report leads an operator to the logs (and, for an `INTERNAL` error, to its cause).
+fn tag_errors(response: &mut async_graphql::Response, request_id: &str) {
     for error in &mut response.errors {
-        let extensions = error.extensions.get_or_insert_with(Default::default);
-        if matches!(extensions.get("code"), Some(async_graphql::Value::String(code)) if code == "INTERNAL")
-        {
-            extensions.set("requestId", request_id);
-        }
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("requestId", request_id);
     }
 }
 
