@@ -6,6 +6,7 @@ import { createRoot } from "react-dom/client";
 import { GraphiQL } from "graphiql";
 import { createGraphiQLFetcher } from "@graphiql/toolkit";
 import { createClient } from "graphql-ws";
+import { parse } from "graphql";
 import "graphiql/graphiql.css";
 
 const settings = JSON.parse(document.getElementById("playground-settings").textContent);
@@ -21,9 +22,26 @@ const wsClient = createClient({
   connectionParams: () => (currentHeaders.Authorization ? { Authorization: currentHeaders.Authorization } : {}),
 });
 const httpFetcher = createGraphiQLFetcher({ url: endpoint.href, wsClient });
+// GraphiQL updates the operation name and parsed document a moment after a tab switch; run right away and it
+// would send the previous tab's name, and take a subscription for a query (sending it over HTTP). Both are
+// worked out here from the text actually sent: a document with one operation runs that one.
+function settled(params, options) {
+  try {
+    const documentAST = parse(params.query);
+    const names = documentAST.definitions
+      .filter((d) => d.kind === "OperationDefinition")
+      .map((d) => d.name?.value);
+    const operationName =
+      names.length === 1 && !names.includes(params.operationName) ? names[0] : params.operationName;
+    return [{ ...params, operationName }, { ...options, documentAST }];
+  } catch {
+    return [params, options]; // Not parsable: the server says why.
+  }
+}
+
 const fetcher = (params, options) => {
   currentHeaders = options?.headers ?? {};
-  return httpFetcher(params, options);
+  return httpFetcher(...settled(params, options));
 };
 
 const tabs = settings.operations.map(({ query, variables }) => ({ query, variables }));
