@@ -51,6 +51,8 @@ pub enum AuthError {
     AlgorithmNotAccepted(String),
     #[error("the identity provider's keys are unavailable: {0}")]
     KeysUnavailable(String),
+    #[error("this server accepts no tokens: no JWT secret or JWKS is configured")]
+    NoVerifier,
 }
 
 impl Claims {
@@ -79,6 +81,19 @@ pub struct Authenticator {
 impl Authenticator {
     pub fn new(hs256: Option<JwtKeys>, jwks: Option<Arc<jwks::Jwks>>) -> Self {
         Self { hs256, jwks }
+    }
+
+    /// The caller an `Authorization` value speaks for: anonymous without one, refused if it is bad.
+    pub async fn caller(&self, authorization: Option<&str>) -> Result<Caller, AuthError> {
+        let Some(value) = authorization else {
+            return Ok(Caller::default());
+        };
+        if !self.accepts_tokens() {
+            return Err(AuthError::NoVerifier);
+        }
+        self.verify_header(value)
+            .await
+            .map(|actor| Caller(Some(actor)))
     }
 
     /// Whether any token can be accepted; if not, a presented token is refused as such.

@@ -22,8 +22,8 @@ use super::AppState;
 use crate::auth::Caller;
 use crate::config::Limits;
 use crate::graphql::document::Shape;
+use crate::graphql::persisted::Refusal;
 use crate::graphql::{TreasureSchema, ftv1};
-use crate::loaders::Loaders;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -242,24 +242,15 @@ async fn run(
     mut request: Request,
 ) -> async_graphql::Response {
     let started = Instant::now();
-    if let Err((code, message)) = state.persisted.resolve(&mut request) {
-        state.metrics.request("unknown", "request_error", 0.0);
-        let mut response = refused(code, message);
-        tag_errors(&mut response, request_id);
-        return response;
-    }
-    // Parsed once here for the document limits and the metrics' operation type; async-graphql parses again to
-    // execute.
-    let document = async_graphql::parser::parse_query(&request.query).ok();
-    if let Some((code, message)) = document
-        .as_ref()
-        .and_then(|d| Shape::of(d).refusal(&state.limits))
-    {
-        state.metrics.request("unknown", "request_error", 0.0);
-        let mut response = refused(code, message);
-        tag_errors(&mut response, request_id);
-        return response;
-    }
+    let document = match admit(state, &mut request) {
+        Ok(document) => document,
+        Err((code, message)) => {
+            state.metrics.request("unknown", "request_error", 0.0);
+            let mut response = refused(code, message);
+            tag_errors(&mut response, request_id);
+            return response;
+        }
+    };
     let selected = document
         .as_ref()
         .and_then(|d| selected_operation(d, request.operation_name.as_deref()));
@@ -270,18 +261,17 @@ async fn run(
         Some(OperationType::Subscription) => "subscription",
         None => "unknown",
     };
-    let loaders = Loaders::new(
-        state.db.clone(),
-        state.profiles.clone(),
-        state.metrics.clone(),
-        state.loaders,
-    );
+    let loaders = state.request_loaders();
     let span = tracing::info_span!(
         "graphql.operation",
-        otel.name = %format!("{operation_type} {}", operation_name.as_deref().unwrap_or("anonymous")),
+        otel.name = tracing::field::Empty,
         graphql.operation.type = operation_type,
         graphql.operation.name = operation_name.as_deref().unwrap_or(""),
     );
+    if crate::telemetry::otel::enabled() {
+        let name = operation_name.as_deref().unwrap_or("anonymous");
+        span.record("otel.name", format!("{operation_type} {name}"));
+    }
     let response = schema
         .execute(request.data(caller.clone()).data(loaders))
         .instrument(span)
@@ -304,8 +294,26 @@ async fn run(
     response
 }
 
+/// Fills in a persisted document and checks the document limits: the parsed document (`None` if it does not
+/// parse; execution says why), or the refusal. Parsed once here for the limits and the metrics; async-graphql
+/// parses again to execute.
+pub(super) fn admit(
+    state: &AppState,
+    request: &mut Request,
+) -> Result<Option<ExecutableDocument>, Refusal> {
+    state.persisted.resolve(request)?;
+    let document = async_graphql::parser::parse_query(&request.query).ok();
+    match document
+        .as_ref()
+        .and_then(|d| Shape::of(d).refusal(&state.limits))
+    {
+        Some(refusal) => Err(refusal),
+        None => Ok(document),
+    }
+}
+
 /// A response refusing a request before execution, with `extensions.code`.
-fn refused(code: &'static str, message: impl Into<String>) -> async_graphql::Response {
+pub(super) fn refused(code: &'static str, message: impl Into<String>) -> async_graphql::Response {
     let mut error = async_graphql::ServerError::new(message, None);
     error
         .extensions
@@ -355,20 +363,18 @@ fn name_limits(response: &mut async_graphql::Response, limits: &Limits) {
 }
 
 async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, String> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return Ok(Caller::default());
+    let value = match headers.get(header::AUTHORIZATION) {
+        Some(value) => Some(
+            value
+                .to_str()
+                .map_err(|_| "the Authorization header is not text".to_owned())?,
+        ),
+        None => None,
     };
-    if !state.auth.accepts_tokens() {
-        return Err("this server accepts no tokens: no JWT secret or JWKS is configured".into());
-    }
-    let value = value
-        .to_str()
-        .map_err(|_| "the Authorization header is not text".to_owned())?;
     state
         .auth
-        .verify_header(value)
+        .caller(value)
         .await
-        .map(|actor| Caller(Some(actor)))
         .map_err(|err| err.to_string())
 }
 

@@ -23,7 +23,7 @@ use crate::config::Limits;
 use crate::events::EventBus;
 use crate::graphql::TreasureSchema;
 use crate::graphql::persisted::PersistedDocuments;
-use crate::loaders::LoaderConfig;
+use crate::loaders::{LoaderConfig, Loaders};
 use crate::telemetry::Metrics;
 use crate::upstream::profiles::ProfilesClient;
 
@@ -51,6 +51,18 @@ pub struct AppState {
     pub events: Arc<EventBus>,
     /// The playground page; `None` when turned off.
     pub playground: Option<Arc<str>>,
+}
+
+impl AppState {
+    /// Fresh loaders for one request (or one WebSocket connection).
+    pub fn request_loaders(&self) -> Loaders {
+        Loaders::new(
+            self.db.clone(),
+            self.profiles.clone(),
+            self.metrics.clone(),
+            self.loaders,
+        )
+    }
 }
 
 /// Every route: `/graphql`, the playground at `/`, `/health/{live,ready}` and `/metrics`.
@@ -124,13 +136,18 @@ fn request_span<B>(request: &Request<B>) -> tracing::Span {
         .unwrap_or("-");
     let span = tracing::info_span!(
         "request",
-        otel.name = %format!("{} {}", request.method(), request.uri().path()),
+        otel.name = tracing::field::Empty,
         otel.kind = "server",
         method = %request.method(),
         path = %request.uri().path(),
         request.id = %id,
     );
+    // Exported traces only: a span name like `POST /graphql`, and the caller's trace as parent.
     if crate::telemetry::otel::enabled() {
+        span.record(
+            "otel.name",
+            format!("{} {}", request.method(), request.uri().path()),
+        );
         let parent = crate::telemetry::otel::remote_context(request.headers());
         let _ = tracing_opentelemetry::OpenTelemetrySpanExt::set_parent(&span, parent);
     }

@@ -14,8 +14,6 @@ use futures::{Stream, StreamExt, stream};
 use super::AppState;
 use crate::auth::Caller;
 use crate::events::ConnectionSlots;
-use crate::graphql::document::Shape;
-use crate::loaders::Loaders;
 
 /// Whether the client asks for an event stream.
 pub fn wanted(headers: &HeaderMap) -> bool {
@@ -31,33 +29,16 @@ pub fn wanted(headers: &HeaderMap) -> bool {
 
 /// Runs `request` for `caller` and streams its responses.
 pub fn stream(state: &AppState, caller: Caller, mut request: Request) -> Response {
-    let refusal = state.persisted.resolve(&mut request).err().or_else(|| {
-        async_graphql::parser::parse_query(&request.query)
-            .ok()
-            .and_then(|document| Shape::of(&document).refusal(&state.limits))
-    });
     let responses: std::pin::Pin<Box<dyn Stream<Item = async_graphql::Response> + Send>> =
-        match refusal {
-            Some((code, message)) => {
-                let mut error = async_graphql::ServerError::new(message, None);
-                error
-                    .extensions
-                    .get_or_insert_with(Default::default)
-                    .set("code", code);
-                Box::pin(stream::once(async move {
-                    async_graphql::Response::from_errors(vec![error])
-                }))
+        match super::graphql::admit(state, &mut request) {
+            Err((code, message)) => {
+                let refusal = super::graphql::refused(code, message);
+                Box::pin(stream::once(async move { refusal }))
             }
-            None => {
-                let loaders = Loaders::new(
-                    state.db.clone(),
-                    state.profiles.clone(),
-                    state.metrics.clone(),
-                    state.loaders,
-                );
+            Ok(_) => {
                 let request = request
                     .data(caller)
-                    .data(loaders)
+                    .data(state.request_loaders())
                     .data(ConnectionSlots::default());
                 Box::pin(state.schema.execute_stream(request))
             }

@@ -23,9 +23,7 @@ use futures::{SinkExt, StreamExt, future};
 use std::str::FromStr;
 
 use super::AppState;
-use crate::auth::Caller;
 use crate::events::ConnectionSlots;
-use crate::loaders::Loaders;
 
 /// Close code for a refused `connection_init` (graphql-transport-ws: Forbidden).
 const FORBIDDEN: u16 = 4403;
@@ -163,30 +161,17 @@ async fn connection_data(
     payload: serde_json::Value,
     refused: Arc<AtomicBool>,
 ) -> async_graphql::Result<Data> {
-    let caller = match authorization.or_else(|| token_in(&payload)) {
-        None => Caller::default(),
-        Some(_) if !state.auth.accepts_tokens() => {
+    let authorization = authorization.or_else(|| token_in(&payload));
+    let caller = match state.auth.caller(authorization.as_deref()).await {
+        Ok(caller) => caller,
+        Err(err) => {
             refused.store(true, Ordering::Relaxed);
-            return Err(
-                "this server accepts no tokens: no JWT secret or JWKS is configured".into(),
-            );
+            return Err(err.to_string().into());
         }
-        Some(value) => match state.auth.verify_header(&value).await {
-            Ok(actor) => Caller(Some(actor)),
-            Err(err) => {
-                refused.store(true, Ordering::Relaxed);
-                return Err(err.to_string().into());
-            }
-        },
     };
     let mut data = Data::default();
     data.insert(caller);
-    data.insert(Loaders::new(
-        state.db.clone(),
-        state.profiles.clone(),
-        state.metrics.clone(),
-        state.loaders,
-    ));
+    data.insert(state.request_loaders());
     data.insert(ConnectionSlots::default());
     Ok(data)
 }

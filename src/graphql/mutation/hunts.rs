@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, ErrorExtensions, ID, Object, Result};
 
+use crate::entity::hunt;
 use crate::game::events::HuntEvent;
 use crate::game::hunts::{self, NewClue, NewHunt};
 use crate::graphql::context::{actor, db, forget_cached, publish};
@@ -62,12 +63,7 @@ impl HuntMutation {
         let hunt = hunts::start_hunt(db(ctx), actor, hunt_id)
             .await
             .map_err(|e| e.extend())?;
-        publish(
-            ctx,
-            Some(HuntEvent::status_changed(&hunt).map_err(|e| e.extend())?),
-        )
-        .await;
-        Ok(Hunt(hunt))
+        announced(ctx, hunt).await
     }
 
     /// Closes one of your active hunts (`ACTIVE` -> `ENDED`); its leaderboard becomes final.
@@ -79,11 +75,13 @@ impl HuntMutation {
         let hunt = hunts::end_hunt(db(ctx), actor, hunt_id)
             .await
             .map_err(|e| e.extend())?;
-        publish(
-            ctx,
-            Some(HuntEvent::status_changed(&hunt).map_err(|e| e.extend())?),
-        )
-        .await;
-        Ok(Hunt(hunt))
+        announced(ctx, hunt).await
     }
+}
+
+/// Tells the hunt's watchers it moved to its current status (after the change committed), and returns it.
+async fn announced(ctx: &Context<'_>, hunt: hunt::Model) -> Result<Hunt> {
+    let event = HuntEvent::status_changed(&hunt).map_err(|e| e.extend())?;
+    publish(ctx, Some(event)).await;
+    Ok(Hunt(hunt))
 }
