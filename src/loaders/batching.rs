@@ -11,6 +11,7 @@
 //! Both go through [`Measured`], which records each batch's size and splits a batch larger than the backend's
 //! bind-parameter limit into several statements.
 
+use futures::FutureExt;
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -186,9 +187,11 @@ impl Loaders {
                         .map_err(|_| LoadError::internal("loader registry holds the wrong type"))?
                 };
                 let measured = &self.measured;
+                // Boxed: the statement's future is large, and only a batch's leader runs it; inline, it would
+                // make every resolver future that loads (tens of thousands in a large response) as large.
                 batcher
-                    .load_one(key, |keys: Vec<K>| async move {
-                        Loader::<K>::load(measured, &keys).await
+                    .load_one(key, |keys: Vec<K>| {
+                        async move { Loader::<K>::load(measured, &keys).await }.boxed()
                     })
                     .await
             }
