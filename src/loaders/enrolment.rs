@@ -5,10 +5,13 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, DbErr, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder,
+    QueryResult, QuerySelect, RelationTrait, Select,
+};
 use tracing::instrument;
 
-use super::store::group_by;
+use super::store::{group, group_by};
 use super::{LoadError, Store};
 use crate::entity::{enrolment, hunt, player};
 
@@ -27,8 +30,42 @@ pub struct HuntPlayersPage {
 /// A page of enrolled players, each with the enrolment that is its cursor.
 #[derive(Clone, Debug, Default)]
 pub struct PlayerPage {
-    pub entries: Vec<(enrolment::Model, player::Model)>,
+    pub entries: Vec<Enrolled<player::Model>>,
     pub has_next: bool,
+}
+
+/// A hunt or a player reached through an enrolment, with the enrolment's columns.
+///
+/// Read in one statement by joining `enrolments` and selecting its columns under their own names, rather than
+/// with `find_also_related`, which reads both models through prefixed column names and so formats a name for
+/// every column of every row (measured: a tenth of the nested benchmark query's decoding).
+#[derive(Clone, Debug)]
+pub struct Enrolled<M> {
+    pub enrolment_id: i64,
+    pub hunt_id: i64,
+    pub player_id: i64,
+    pub model: M,
+}
+
+impl<M: FromQueryResult> FromQueryResult for Enrolled<M> {
+    fn from_query_result(row: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+        Ok(Self {
+            enrolment_id: row.try_get(pre, "enrolment_id")?,
+            hunt_id: row.try_get(pre, "enrolment_hunt_id")?,
+            player_id: row.try_get(pre, "enrolment_player_id")?,
+            model: M::from_query_result(row, pre)?,
+        })
+    }
+}
+
+/// `E`'s rows joined with their enrolments (`via` is the enrolment's relation to `E`), in enrolment order.
+fn enrolled<E: EntityTrait>(via: enrolment::Relation) -> Select<E> {
+    E::find()
+        .join_rev(JoinType::InnerJoin, via.def())
+        .column_as(enrolment::Column::Id, "enrolment_id")
+        .column_as(enrolment::Column::HuntId, "enrolment_hunt_id")
+        .column_as(enrolment::Column::PlayerId, "enrolment_player_id")
+        .order_by_asc(enrolment::Column::Id)
 }
 
 impl Loader<HuntsOfPlayer> for Store {
@@ -40,20 +77,16 @@ impl Loader<HuntsOfPlayer> for Store {
         &self,
         keys: &[HuntsOfPlayer],
     ) -> Result<HashMap<HuntsOfPlayer, Arc<Vec<hunt::Model>>>, LoadError> {
-        let rows = enrolment::Entity::find()
+        let rows = enrolled::<hunt::Entity>(enrolment::Relation::Hunt)
             .filter(enrolment::Column::PlayerId.is_in(keys.iter().map(|k| k.0)))
-            .order_by_asc(enrolment::Column::Id)
-            .find_also_related(hunt::Entity)
+            .into_model::<Enrolled<hunt::Model>>()
             .all(&self.db)
             .await?;
-        let pairs = rows
-            .into_iter()
-            .filter_map(|(enrolment, hunt)| hunt.map(|h| (enrolment.player_id, h)));
-        let grouped = group_by(keys, pairs, |(player_id, _)| HuntsOfPlayer(*player_id));
-        Ok(grouped
-            .into_iter()
-            .map(|(k, pairs)| (k, Arc::new(pairs.iter().map(|(_, h)| h.clone()).collect())))
-            .collect())
+        Ok(group(
+            keys,
+            rows.into_iter()
+                .map(|row| (HuntsOfPlayer(row.player_id), row.model)),
+        ))
     }
 }
 
@@ -95,16 +128,12 @@ impl Loader<HuntPlayersPage> for Store {
                 .from_subquery(numbered, Alias::new("numbered"))
                 .and_where(Expr::col(Alias::new("rn")).lte(limit + 1));
 
-            let rows = enrolment::Entity::find()
+            let rows = enrolled::<player::Entity>(enrolment::Relation::Player)
                 .filter(enrolment::Column::Id.in_subquery(window))
-                .order_by_asc(enrolment::Column::Id)
-                .find_also_related(player::Entity)
+                .into_model::<Enrolled<player::Model>>()
                 .all(&self.db)
                 .await?;
-            let pairs = rows
-                .into_iter()
-                .filter_map(|(enrolment, player)| player.map(|p| (enrolment, p)));
-            for (hunt_id, entries) in group_by(&hunt_ids, pairs, |(e, _)| e.hunt_id) {
+            for (hunt_id, entries) in group_by(&hunt_ids, rows, |row| row.hunt_id) {
                 let mut entries = Arc::unwrap_or_clone(entries);
                 let has_next = entries.len() as u64 > limit;
                 entries.truncate(usize::try_from(limit).unwrap_or(usize::MAX));

@@ -44,10 +44,22 @@ pub(crate) fn group_by<K, R>(
 where
     K: Eq + Hash + Clone,
 {
-    let mut grouped: HashMap<K, Vec<R>> = keys.iter().map(|k| (k.clone(), Vec::new())).collect();
-    for row in rows {
-        if let Some(list) = grouped.get_mut(&key_of(&row)) {
-            list.push(row);
+    group(keys, rows.into_iter().map(|row| (key_of(&row), row)))
+}
+
+/// Groups the values of `(key, value)` pairs into lists by key, giving every requested key an entry (empty
+/// when it has no values).
+pub(crate) fn group<K, V>(
+    keys: &[K],
+    pairs: impl IntoIterator<Item = (K, V)>,
+) -> HashMap<K, Arc<Vec<V>>>
+where
+    K: Eq + Hash + Clone,
+{
+    let mut grouped: HashMap<K, Vec<V>> = keys.iter().map(|k| (k.clone(), Vec::new())).collect();
+    for (key, value) in pairs {
+        if let Some(list) = grouped.get_mut(&key) {
+            list.push(value);
         }
     }
     grouped.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()

@@ -93,7 +93,10 @@ impl Hunt {
             limit: args.limit,
         };
         let found = load(ctx, key).await?.unwrap_or_default();
-        let nodes = found.entries.iter().map(|(e, p)| (e.id, Player(p.clone())));
+        let nodes = found
+            .entries
+            .iter()
+            .map(|e| (e.enrolment_id, Player(e.model.clone())));
         Ok(page(args.after, found.has_next, nodes))
     }
 
