@@ -31,9 +31,8 @@ where
     K: RelationKey,
     Store: Loader<K, Error = LoadError>,
 {
-    let missing = format!("{key:?} is missing although referenced");
-    load(ctx, key).await?.ok_or_else(|| {
-        tracing::error!(missing, "dangling reference");
+    load(ctx, key.clone()).await?.ok_or_else(|| {
+        tracing::error!(missing = ?key, "dangling reference: a referenced row is missing");
         super::error::internal()
     })
 }

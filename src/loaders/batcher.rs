@@ -18,6 +18,10 @@ use futures::future::{BoxFuture, Shared};
 
 use super::LoadError;
 
+/// The batcher's own maps: hashed with foldhash, several times faster than the standard SipHash on these
+/// small integer keys, and still seeded per map.
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 type BatchResult<K, V> = Shared<BoxFuture<'static, Result<Arc<HashMap<K, V>>, LoadError>>>;
 
 /// How a batcher decides a batch is complete.
@@ -38,9 +42,9 @@ pub struct Batcher<K, V> {
 
 struct State<K, V> {
     /// Loaded keys; `None` for keys with no row.
-    cache: HashMap<K, Option<V>>,
+    cache: Map<K, Option<V>>,
     /// Keys whose batch is open or loading, and the batch's result.
-    waiting: HashMap<K, BatchResult<K, V>>,
+    waiting: Map<K, BatchResult<K, V>>,
     open: Option<OpenBatch<K, V>>,
     next_id: u64,
 }
@@ -69,8 +73,8 @@ where
     pub fn new(max_batch_size: usize, patience: Patience) -> Self {
         Self {
             state: Mutex::new(State {
-                cache: HashMap::new(),
-                waiting: HashMap::new(),
+                cache: Map::default(),
+                waiting: Map::default(),
                 open: None,
                 next_id: 0,
             }),
