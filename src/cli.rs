@@ -141,6 +141,10 @@ pub struct ServeArgs {
     /// The longest a request may take before it is answered 408.
     #[arg(long, env = "HUNT_REQUEST_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
     pub request_timeout: Duration,
+    /// The most GraphQL operations executed at once; the rest queue, first come first served, within
+    /// `--request-timeout` (0: no limit). Subscriptions are not counted.
+    #[arg(long, env = "HUNT_MAX_CONCURRENT_OPERATIONS", default_value_t = Limits::default().max_concurrent_operations)]
+    pub max_concurrent_operations: usize,
     /// Wrong answers one player may give one clue per window.
     #[arg(long, env = "HUNT_WRONG_ANSWERS", default_value_t = AttemptLimit::default().max_wrong)]
     pub wrong_answers: u32,
@@ -287,6 +291,7 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
             introspection: !args.no_introspection && (args.introspection || !args.production),
             max_body_bytes: args.max_body_bytes,
             request_timeout: args.request_timeout,
+            max_concurrent_operations: args.max_concurrent_operations,
             wrong_answers: AttemptLimit {
                 max_wrong: args.wrong_answers,
                 window: args.wrong_answer_window,

@@ -64,9 +64,17 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// The longest a request may take before it is answered 408.
     pub request_timeout: Duration,
+    /// The most GraphQL operations one replica executes at once; the rest wait their turn, first come first
+    /// served (0: no limit). Subscriptions are not counted.
+    pub max_concurrent_operations: usize,
     /// How many wrong answers one player may give one clue per window.
     pub wrong_answers: AttemptLimit,
 }
+
+/// The default of `Limits::max_concurrent_operations`: enough to keep both cores busy while some operations wait
+/// on the database or a partner API, few enough that a burst of large queries does not hold gigabytes of
+/// half-built responses at once (measured in BENCHMARKS.md).
+pub const DEFAULT_CONCURRENT_OPERATIONS: usize = 64;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -79,6 +87,7 @@ impl Default for Limits {
             introspection: true,
             max_body_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
+            max_concurrent_operations: DEFAULT_CONCURRENT_OPERATIONS,
             wrong_answers: AttemptLimit::default(),
         }
     }

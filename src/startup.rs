@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
 use crate::auth::jwks::Jwks;
 use crate::auth::{Authenticator, DEVELOPMENT_SECRET, JwtKeys};
@@ -123,6 +124,10 @@ impl Application {
             metrics,
             profiles,
             loaders: config.loaders,
+            executions: match config.limits.max_concurrent_operations {
+                0 => None,
+                slots => Some(Arc::new(Semaphore::new(slots))),
+            },
             limits: config.limits,
             cors_origins: config.cors_origins.clone(),
             persisted,

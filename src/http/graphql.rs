@@ -272,10 +272,14 @@ async fn run(
         let name = operation_name.as_deref().unwrap_or("anonymous");
         span.record("otel.name", format!("{operation_type} {name}"));
     }
-    let response = schema
-        .execute(request.data(caller.clone()).data(loaders))
-        .instrument(span)
-        .await;
+    let response = async {
+        let _slot = state.execution_slot().await;
+        schema
+            .execute(request.data(caller.clone()).data(loaders))
+            .await
+    }
+    .instrument(span)
+    .await;
     let mut response = response;
     name_limits(&mut response, &state.limits);
     tag_errors(&mut response, request_id);

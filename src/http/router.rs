@@ -6,6 +6,7 @@ use axum::routing::get;
 use futures::FutureExt;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use sea_orm::DatabaseConnection;
@@ -51,9 +52,21 @@ pub struct AppState {
     pub events: Arc<EventBus>,
     /// The playground page; `None` when turned off.
     pub playground: Option<Arc<str>>,
+    /// Execution slots (`--max-concurrent-operations`); `None` when unlimited.
+    pub executions: Option<Arc<Semaphore>>,
 }
 
 impl AppState {
+    /// Waits for an execution slot (at once when unlimited); the operation holds it until dropped.
+    pub async fn execution_slot(&self) -> Option<OwnedSemaphorePermit> {
+        let slots = self.executions.as_ref()?;
+        if let Ok(permit) = slots.clone().try_acquire_owned() {
+            return Some(permit);
+        }
+        let _queued = Queued::enter(&self.metrics);
+        slots.clone().acquire_owned().await.ok()
+    }
+
     /// Fresh loaders for one request (or one WebSocket connection).
     pub fn request_loaders(&self) -> Loaders {
         Loaders::new(
@@ -62,6 +75,23 @@ impl AppState {
             self.metrics.clone(),
             self.loaders,
         )
+    }
+}
+
+/// Counts an operation in `graphql_operations_queued` while it waits, however the wait ends (a slot, or the
+/// request dropped by its timeout or its client).
+struct Queued<'a>(&'a Metrics);
+
+impl<'a> Queued<'a> {
+    fn enter(metrics: &'a Metrics) -> Self {
+        metrics.operations_queued(1.0);
+        Self(metrics)
+    }
+}
+
+impl Drop for Queued<'_> {
+    fn drop(&mut self) {
+        self.0.operations_queued(-1.0);
     }
 }
 

@@ -22,6 +22,7 @@ const EVENTS_PUBLISHED: &str = "hunt_events_published_total";
 const SUBSCRIPTIONS: &str = "graphql_subscriptions_active";
 const LAGGED: &str = "graphql_subscriptions_lagged_total";
 const OPERATION_DURATION: &str = "graphql_operation_duration_seconds";
+const OPERATIONS_QUEUED: &str = "graphql_operations_queued";
 /// Distinct operation names given their own label; later ones are counted as `other`, so that clients cannot
 /// grow the metrics without bound.
 const MAX_OPERATION_NAMES: usize = 200;
@@ -112,6 +113,13 @@ impl Metrics {
             Some(Unit::Count),
             SharedString::const_str(
                 "Subscriptions ended because their client fell too far behind.",
+            ),
+        );
+        recorder.describe_gauge(
+            KeyName::from_const_str(OPERATIONS_QUEUED),
+            Some(Unit::Count),
+            SharedString::const_str(
+                "GraphQL operations waiting for one of the `--max-concurrent-operations` execution slots.",
             ),
         );
         let statements = recorder.register_counter(&Key::from_static_name(STATEMENTS), &METADATA);
@@ -209,6 +217,13 @@ impl Metrics {
         self.recorder
             .register_gauge(&Key::from_static_name(SUBSCRIPTIONS), &METADATA)
             .set(active as f64);
+    }
+
+    /// One more (`1.0`) or one fewer (`-1.0`) operation waiting for an execution slot.
+    pub fn operations_queued(&self, change: f64) {
+        self.recorder
+            .register_gauge(&Key::from_static_name(OPERATIONS_QUEUED), &METADATA)
+            .increment(change);
     }
 
     /// Counts one subscription ended for lagging.

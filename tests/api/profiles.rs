@@ -21,6 +21,8 @@ enum Mode {
     Answer,
     /// Answers after this long.
     Slow(Duration),
+    /// Answers once the test calls `release`.
+    Held,
     /// Answers 503.
     Fail,
     /// Answers 500 once, then normally.
@@ -36,6 +38,8 @@ struct Upstream {
     calls: Arc<AtomicUsize>,
     batches: Arc<Mutex<Vec<Vec<String>>>>,
     mode: Arc<Mutex<Mode>>,
+    /// What `Mode::Held` waits for.
+    gate: Arc<tokio::sync::Semaphore>,
 }
 
 impl Upstream {
@@ -45,6 +49,7 @@ impl Upstream {
             calls: Arc::default(),
             batches: Arc::default(),
             mode: Arc::new(Mutex::new(mode)),
+            gate: Arc::new(tokio::sync::Semaphore::new(0)),
         };
         let app = axum::Router::new()
             .route("/profiles", get(answer))
@@ -57,6 +62,11 @@ impl Upstream {
 
     fn calls(&self) -> usize {
         self.calls.load(Ordering::SeqCst)
+    }
+
+    /// Lets every held call, and every later one, answer.
+    fn release(&self) {
+        self.gate.add_permits(1_000);
     }
 
     fn set(&self, mode: Mode) {
@@ -82,6 +92,7 @@ async fn answer(
         }
         Mode::Malformed => return "{\"not\": \"a list\"".into_response(),
         Mode::Slow(delay) => tokio::time::sleep(delay).await,
+        Mode::Held => drop(upstream.gate.acquire().await),
         Mode::Answer | Mode::FailOnce => {}
     }
     // The service does not know account-7.
@@ -334,4 +345,94 @@ async fn without_a_profiles_service_profiles_are_null_without_errors() {
             .iter()
             .all(|e| e["node"]["profile"].is_null())
     );
+}
+
+/// The app serving 3 players with profiles from `upstream`, executing at most `slots` operations at once.
+async fn app_with_slots(upstream: &Upstream, slots: usize) -> TestApp {
+    let mut profiles = ProfilesConfig::new(upstream.url.clone());
+    // Long enough that the held call is released, not timed out, however slow the machine.
+    profiles.timeout = Duration::from_secs(60);
+    spawn_generated_app_with(
+        &Spec {
+            hunts: 2,
+            clues_per_hunt: 1,
+            players: 3,
+            seed: 9,
+        },
+        move |config| {
+            config.profiles = Some(profiles);
+            config.limits.max_concurrent_operations = slots;
+        },
+    )
+    .await
+}
+
+const HUNT_SLUGS: &str = "{ hunts(first: 5) { edges { node { slug } } } }";
+
+/// Waits until `upstream` has been called (by an operation that now holds its execution slot).
+async fn until_called(upstream: &Upstream) {
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while upstream.calls() == 0 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("the first operation never called the profiles service");
+}
+
+#[tokio::test]
+async fn beyond_max_concurrent_operations_an_operation_waits_for_a_slot_then_runs() {
+    let upstream = Upstream::start(Mode::Held).await;
+    let app = app_with_slots(&upstream, 1).await;
+    assert_eq!(app.metric("graphql_operations_queued").await, 0.0);
+
+    // The first operation takes the only slot and waits on the profiles service; the second queues behind it
+    // (the gauge says so), and runs once the first is answered.
+    let first = players(&app, 3);
+    let second = async {
+        until_called(&upstream).await;
+        app.ok(None, HUNT_SLUGS, json!({})).await
+    };
+    let watch = async {
+        until_called(&upstream).await;
+        let queued = tokio::time::timeout(Duration::from_secs(10), async {
+            loop {
+                let queued = app.metric("graphql_operations_queued").await;
+                if queued > 0.0 {
+                    return queued;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        })
+        .await
+        .expect("the second operation never queued");
+        upstream.release();
+        queued
+    };
+    let (first, second, queued) = tokio::join!(first, second, watch);
+    assert_eq!(queued, 1.0);
+    assert_players_intact(&first, 3);
+    assert!(first.get("errors").is_none(), "{first}");
+    assert_eq!(second["hunts"]["edges"].as_array().map(Vec::len), Some(2));
+    assert_eq!(app.metric("graphql_operations_queued").await, 0.0);
+}
+
+#[tokio::test]
+async fn with_no_limit_an_operation_runs_while_another_waits_upstream() {
+    let upstream = Upstream::start(Mode::Held).await;
+    let app = app_with_slots(&upstream, 0).await;
+    let first = players(&app, 3);
+    // The second operation is answered while the first still waits on the profiles service (it is released
+    // only afterwards: a limit would deadlock this test, caught by the timeout).
+    let second = async {
+        until_called(&upstream).await;
+        let answered =
+            tokio::time::timeout(Duration::from_secs(10), app.ok(None, HUNT_SLUGS, json!({})))
+                .await;
+        upstream.release();
+        answered.expect("the second operation waited for the first")
+    };
+    let (first, second) = tokio::join!(first, second);
+    assert_players_intact(&first, 3);
+    assert_eq!(second["hunts"]["edges"].as_array().map(Vec::len), Some(2));
 }
