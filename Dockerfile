@@ -8,6 +8,7 @@ FROM rust:1.95-slim-bookworm AS build
 WORKDIR /src
 # Dependencies first, so that source changes do not rebuild them.
 COPY Cargo.toml Cargo.lock ./
+COPY .cargo .cargo
 COPY migrations/Cargo.toml migrations/Cargo.toml
 RUN mkdir -p src migrations/src bench \
     && echo 'fn main() {}' > src/main.rs && touch src/lib.rs migrations/src/lib.rs \
