@@ -141,8 +141,8 @@ pub struct ServeArgs {
     /// The longest a request may take before it is answered 408.
     #[arg(long, env = "HUNT_REQUEST_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
     pub request_timeout: Duration,
-    /// The most GraphQL operations executed at once; the rest queue, first come first served, within
-    /// `--request-timeout` (0: no limit). Subscriptions are not counted.
+    /// The most GraphQL operations sent over HTTP (POST or GET) executed at once; the rest queue, first come
+    /// first served, within `--request-timeout` (0: no limit). Operations over WebSocket or SSE are not counted.
     #[arg(long, env = "HUNT_MAX_CONCURRENT_OPERATIONS", default_value_t = Limits::default().max_concurrent_operations)]
     pub max_concurrent_operations: usize,
     /// Wrong answers one player may give one clue per window.

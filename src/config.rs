@@ -64,15 +64,15 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// The longest a request may take before it is answered 408.
     pub request_timeout: Duration,
-    /// The most GraphQL operations one replica executes at once; the rest wait their turn, first come first
-    /// served (0: no limit). Subscriptions are not counted.
+    /// The most GraphQL operations sent over HTTP (POST or GET) one replica executes at once; the rest wait
+    /// their turn, first come first served (0: no limit). Operations over WebSocket or SSE are not counted.
     pub max_concurrent_operations: usize,
     /// How many wrong answers one player may give one clue per window.
     pub wrong_answers: AttemptLimit,
 }
 
-/// The default of `Limits::max_concurrent_operations`: enough to keep both cores busy while some operations wait
-/// on the database or a partner API, few enough that a burst of large queries does not hold gigabytes of
+/// The default of `Limits::max_concurrent_operations`: enough for operations that wait on a partner API to keep
+/// the cores busy, few enough that a burst of large queries cannot hold more than about a gigabyte of
 /// half-built responses at once (measured in BENCHMARKS.md).
 pub const DEFAULT_CONCURRENT_OPERATIONS: usize = 64;
 
