@@ -255,6 +255,10 @@ async fn run(
         .as_ref()
         .and_then(|d| selected_operation(d, request.operation_name.as_deref()));
     let operation_name = selected.as_ref().and_then(|(_, name)| name.clone());
+    if let Some(document) = document {
+        // Executed as parsed here: async-graphql would otherwise parse the text a second time.
+        request.set_parsed_query(document);
+    }
     let operation_type = match selected.map(|(ty, _)| ty) {
         Some(OperationType::Query) => "query",
         Some(OperationType::Mutation) => "mutation",
@@ -299,8 +303,8 @@ async fn run(
 }
 
 /// Fills in a persisted document and checks the document limits: the parsed document (`None` if it does not
-/// parse; execution says why), or the refusal. Parsed once here for the limits and the metrics; async-graphql
-/// parses again to execute.
+/// parse; execution says why), or the refusal. Parsed once here, for the limits and the metrics; `run` hands
+/// the document on to execution.
 pub(super) fn admit(
     state: &AppState,
     request: &mut Request,

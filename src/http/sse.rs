@@ -35,7 +35,10 @@ pub fn stream(state: &AppState, caller: Caller, mut request: Request) -> Respons
                 let refusal = super::graphql::refused(code, message);
                 Box::pin(stream::once(async move { refusal }))
             }
-            Ok(_) => {
+            Ok(document) => {
+                if let Some(document) = document {
+                    request.set_parsed_query(document);
+                }
                 let request = request
                     .data(caller)
                     .data(state.request_loaders())
