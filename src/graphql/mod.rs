@@ -7,6 +7,7 @@ pub mod error;
 pub mod ftv1;
 pub mod guard;
 pub mod id;
+pub mod joined;
 pub mod mutation;
 pub mod persisted;
 pub mod query;

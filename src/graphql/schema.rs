@@ -5,6 +5,7 @@ use std::sync::Arc;
 use async_graphql::{MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
+use super::joined::FieldHooks;
 use super::mutation::{AnswerMutation, HuntMutation, PlayerMutation};
 use super::query::{EntityQuery, HuntQuery, PlayerQuery};
 use super::subscription::Subscription;
@@ -38,6 +39,7 @@ pub fn build_schema(
     if crate::telemetry::otel::enabled() {
         builder
             .extension(async_graphql::extensions::Tracing)
+            .data(FieldHooks)
             .finish()
     } else {
         builder.finish()
@@ -55,6 +57,7 @@ pub fn build_traced_schema(
         .data(limits.wrong_answers)
         .data(events)
         .extension(super::ftv1::Ftv1)
+        .data(FieldHooks)
         .finish()
 }
 

@@ -9,6 +9,7 @@ use super::context::load;
 use super::error::coded;
 use super::guard::visible;
 use super::id::{self, Kind};
+use super::joined::Joined;
 use super::types::{HuntEvent, LeaderboardEntry};
 use crate::events::{ConnectionSlots, EventBus, Lagged};
 use crate::game::events;
@@ -50,7 +51,7 @@ impl Subscription {
             validator(minimum = 0, maximum = 100)
         )]
         first: usize,
-    ) -> Result<impl Stream<Item = Result<Vec<LeaderboardEntry>>> + use<>> {
+    ) -> Result<impl Stream<Item = Result<Vec<Joined<LeaderboardEntry>>>> + use<>> {
         let (hunt_id, events, loaders) = watch(ctx, &hunt_id).await?;
         let changes = events.filter_map(|event| async move {
             match event {

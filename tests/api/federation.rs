@@ -202,6 +202,48 @@ mod ftv1 {
         );
     }
 
+    /// A traced request resolves every field through async-graphql's own path (the trace hooks each field);
+    /// an untraced one resolves objects as `Joined`. Both must answer alike, errors included.
+    #[tokio::test]
+    async fn a_traced_request_answers_exactly_as_an_untraced_one() {
+        let app = spawn_demo_app().await;
+        let query = "{ hunts(first: 10) { edges { cursor node { __typename ...H
+            clues { title points solves { solvedAt player { handle score(huntId: \"nope\") hunts { slug } } } }
+            players(first: 3) { edges { node { handle } } pageInfo { hasNextPage } }
+            top: leaderboard(first: 2) { rank score player { ... on Player { handle } } }
+            riddles: clues { riddle unlocked hunt { slug } }
+            bad: players(first: -1) { edges { cursor } } } } } }
+            fragment H on Hunt { slug title status }";
+        let untraced = post(&app, query, false).await;
+        let traced = post(&app, query, true).await;
+        let hunts = untraced["data"]["hunts"]["edges"].as_array().unwrap();
+        assert_eq!(hunts.len(), 3, "{untraced}");
+        let solves = hunts
+            .iter()
+            .flat_map(|h| h["node"]["clues"].as_array().unwrap())
+            .flat_map(|c| c["solves"].as_array().unwrap())
+            .count();
+        assert!(solves > 0, "the demo data has solves: {untraced}");
+        assert_eq!(untraced["data"], traced["data"]);
+
+        let errors = |body: &Value| {
+            let mut errors: Vec<String> = body["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| format!("{} {}", e["path"], e["message"]))
+                .collect();
+            errors.sort();
+            errors
+        };
+        assert_eq!(errors(&untraced), errors(&traced));
+        assert_eq!(
+            errors(&untraced).len(),
+            hunts.len() + solves,
+            "one error per `bad` and per `score`: {untraced}"
+        );
+    }
+
     #[tokio::test]
     async fn field_errors_are_in_the_trace_and_nobody_else_gets_one() {
         let app = spawn_demo_app().await;

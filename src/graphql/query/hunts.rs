@@ -1,6 +1,5 @@
 //! Reading hunts and clues.
 
-use async_graphql::connection::Connection;
 use async_graphql::{Context, ErrorExtensions, ID, Object, Result};
 
 use crate::game;
@@ -8,7 +7,7 @@ use crate::graphql::context::{caller, db, load, load_some};
 use crate::graphql::error::coded;
 use crate::graphql::guard::visible;
 use crate::graphql::id::{self, Kind};
-use crate::graphql::types::{Clue, Hunt, HuntStatus, PageArgs, page};
+use crate::graphql::types::{Clue, Hunt, HuntStatus, Page, PageArgs, page};
 use crate::loaders::{ClueId, HuntId, HuntSlug};
 
 #[derive(Default)]
@@ -41,7 +40,7 @@ impl HuntQuery {
         #[graphql(desc = "Return hunts after this cursor (an `endCursor` of a previous page).")]
         after: Option<String>,
         #[graphql(desc = "Only hunts in this status.")] status: Option<HuntStatus>,
-    ) -> Result<Connection<String, Hunt>> {
+    ) -> Result<Page<Hunt>> {
         let args = PageArgs::parse(first, after.as_deref())?;
         let (hunts, has_next) = game::hunts::list_hunts(
             db(ctx),

@@ -1,13 +1,12 @@
 //! Reading players, and the caller's own.
 
-use async_graphql::connection::Connection;
 use async_graphql::{Context, ErrorExtensions, ID, Object, Result};
 
 use crate::game;
 use crate::graphql::context::{caller, db, load};
 use crate::graphql::error::coded;
 use crate::graphql::id::{self, Kind};
-use crate::graphql::types::{PageArgs, Player, page};
+use crate::graphql::types::{Page, PageArgs, Player, page};
 use crate::loaders::{PlayerAccount, PlayerHandle, PlayerId};
 
 #[derive(Default)]
@@ -38,7 +37,7 @@ impl PlayerQuery {
         #[graphql(desc = "How many players to return (0 to 100).", default = 20)] first: i32,
         #[graphql(desc = "Return players after this cursor (an `endCursor` of a previous page).")]
         after: Option<String>,
-    ) -> Result<Connection<String, Player>> {
+    ) -> Result<Page<Player>> {
         let args = PageArgs::parse(first, after.as_deref())?;
         let (players, has_next) = game::players::list_players(db(ctx), args.after, args.limit)
             .await

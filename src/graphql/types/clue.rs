@@ -7,6 +7,7 @@ use crate::entity::clue;
 use crate::game::{hunts::status_of, unlock};
 use crate::graphql::context::{load, load_some};
 use crate::graphql::id::{Kind, to_id};
+use crate::graphql::joined::Joined;
 use crate::graphql::types::viewer::viewer_of;
 use crate::loaders::{HuntId, SolvesOfClue};
 
@@ -34,8 +35,8 @@ impl Clue {
     }
 
     /// The hunt this clue belongs to.
-    async fn hunt(&self, ctx: &Context<'_>) -> Result<Hunt> {
-        Ok(Hunt(load_some(ctx, HuntId(self.0.hunt_id)).await?))
+    async fn hunt(&self, ctx: &Context<'_>) -> Result<Joined<Hunt>> {
+        Ok(Joined(Hunt(load_some(ctx, HuntId(self.0.hunt_id)).await?)))
     }
 
     /// 1-based place in the hunt's trail.
@@ -65,11 +66,11 @@ impl Clue {
     }
 
     /// Every solve of this clue, earliest first.
-    async fn solves(&self, ctx: &Context<'_>) -> Result<Vec<Solve>> {
+    async fn solves(&self, ctx: &Context<'_>) -> Result<Vec<Joined<Solve>>> {
         let solves = load(ctx, SolvesOfClue(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(solves.iter().cloned().map(Solve).collect())
+        Ok(solves.iter().cloned().map(Solve).map(Joined).collect())
     }
 
     /// How many players solved it.

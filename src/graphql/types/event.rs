@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use super::{Clue, Hunt, HuntStatus, LeaderboardEntry, Player};
 use crate::game::events;
 use crate::graphql::context::load_some;
+use crate::graphql::joined::Joined;
 use crate::loaders::{ClueId, HuntId, PlayerId};
 
 /// Something that happened in a hunt.
@@ -71,18 +72,20 @@ pub struct ClueSolvedEvent {
 
 #[Object]
 impl ClueSolvedEvent {
-    async fn hunt(&self, ctx: &Context<'_>) -> Result<Hunt> {
-        Ok(Hunt(load_some(ctx, HuntId(self.hunt_id)).await?))
+    async fn hunt(&self, ctx: &Context<'_>) -> Result<Joined<Hunt>> {
+        Ok(Joined(Hunt(load_some(ctx, HuntId(self.hunt_id)).await?)))
     }
 
     /// The clue solved; its `riddle` shows only if it is unlocked for you.
-    async fn clue(&self, ctx: &Context<'_>) -> Result<Clue> {
-        Ok(Clue(load_some(ctx, ClueId(self.clue_id)).await?))
+    async fn clue(&self, ctx: &Context<'_>) -> Result<Joined<Clue>> {
+        Ok(Joined(Clue(load_some(ctx, ClueId(self.clue_id)).await?)))
     }
 
     /// Who solved it.
-    async fn player(&self, ctx: &Context<'_>) -> Result<Player> {
-        Ok(Player(load_some(ctx, PlayerId(self.player_id)).await?))
+    async fn player(&self, ctx: &Context<'_>) -> Result<Joined<Player>> {
+        Ok(Joined(Player(
+            load_some(ctx, PlayerId(self.player_id)).await?,
+        )))
     }
 
     /// Points scored.
@@ -103,12 +106,14 @@ pub struct PlayerJoinedEvent {
 
 #[Object]
 impl PlayerJoinedEvent {
-    async fn hunt(&self, ctx: &Context<'_>) -> Result<Hunt> {
-        Ok(Hunt(load_some(ctx, HuntId(self.hunt_id)).await?))
+    async fn hunt(&self, ctx: &Context<'_>) -> Result<Joined<Hunt>> {
+        Ok(Joined(Hunt(load_some(ctx, HuntId(self.hunt_id)).await?)))
     }
 
-    async fn player(&self, ctx: &Context<'_>) -> Result<Player> {
-        Ok(Player(load_some(ctx, PlayerId(self.player_id)).await?))
+    async fn player(&self, ctx: &Context<'_>) -> Result<Joined<Player>> {
+        Ok(Joined(Player(
+            load_some(ctx, PlayerId(self.player_id)).await?,
+        )))
     }
 }
 
@@ -119,8 +124,8 @@ pub struct LeaderboardChangedEvent {
 
 #[Object]
 impl LeaderboardChangedEvent {
-    async fn hunt(&self, ctx: &Context<'_>) -> Result<Hunt> {
-        Ok(Hunt(load_some(ctx, HuntId(self.hunt_id)).await?))
+    async fn hunt(&self, ctx: &Context<'_>) -> Result<Joined<Hunt>> {
+        Ok(Joined(Hunt(load_some(ctx, HuntId(self.hunt_id)).await?)))
     }
 
     /// The top of the leaderboard as it is now.
@@ -134,7 +139,7 @@ impl LeaderboardChangedEvent {
             validator(minimum = 0, maximum = 100)
         )]
         first: usize,
-    ) -> Result<Vec<LeaderboardEntry>> {
+    ) -> Result<Vec<Joined<LeaderboardEntry>>> {
         LeaderboardEntry::of_hunt(ctx, self.hunt_id, first).await
     }
 }
@@ -147,8 +152,8 @@ pub struct HuntStatusChangedEvent {
 
 #[Object]
 impl HuntStatusChangedEvent {
-    async fn hunt(&self, ctx: &Context<'_>) -> Result<Hunt> {
-        Ok(Hunt(load_some(ctx, HuntId(self.hunt_id)).await?))
+    async fn hunt(&self, ctx: &Context<'_>) -> Result<Joined<Hunt>> {
+        Ok(Joined(Hunt(load_some(ctx, HuntId(self.hunt_id)).await?)))
     }
 
     async fn status(&self) -> HuntStatus {

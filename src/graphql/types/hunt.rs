@@ -1,14 +1,14 @@
 //! `Hunt`: a treasure hunt, with its clues, players and leaderboard.
 
-use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ID, Object, Result};
 use chrono::{DateTime, Utc};
 
-use super::{Clue, LeaderboardEntry, PageArgs, Player, page};
+use super::{Clue, LeaderboardEntry, Page, PageArgs, Player, page};
 use crate::entity::hunt;
 use crate::game;
 use crate::graphql::context::load;
 use crate::graphql::id::{Kind, to_id};
+use crate::graphql::joined::Joined;
 use crate::loaders::{CluesOfHunt, HuntPlayersPage};
 
 /// Where a hunt is in its life. Hunts move only forward: `DRAFT` -> `ACTIVE` -> `ENDED`.
@@ -65,9 +65,9 @@ impl Hunt {
     }
 
     /// The hunt's clues in the order they are solved. A clue's riddle shows only once it is unlocked for you.
-    async fn clues(&self, ctx: &Context<'_>) -> Result<Vec<Clue>> {
+    async fn clues(&self, ctx: &Context<'_>) -> Result<Vec<Joined<Clue>>> {
         let clues = load(ctx, CluesOfHunt(self.0.id)).await?.unwrap_or_default();
-        Ok(clues.iter().cloned().map(Clue).collect())
+        Ok(clues.iter().cloned().map(Clue).map(Joined).collect())
     }
 
     /// How many clues the hunt has.
@@ -85,7 +85,7 @@ impl Hunt {
         #[graphql(desc = "How many players to return (0 to 100).", default = 20)] first: i32,
         #[graphql(desc = "Return players after this cursor (an `endCursor` of a previous page).")]
         after: Option<String>,
-    ) -> Result<Connection<String, Player>> {
+    ) -> Result<Page<Player>> {
         let args = PageArgs::parse(first, after.as_deref())?;
         let key = HuntPlayersPage {
             hunt_id: self.0.id,
@@ -111,7 +111,7 @@ impl Hunt {
             validator(minimum = 0, maximum = 100)
         )]
         first: usize,
-    ) -> Result<Vec<LeaderboardEntry>> {
+    ) -> Result<Vec<Joined<LeaderboardEntry>>> {
         LeaderboardEntry::of_hunt(ctx, self.0.id, first).await
     }
 }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use super::Player;
 use crate::game::leaderboard::Ranked;
 use crate::graphql::context::{load, load_some};
+use crate::graphql::joined::Joined;
 use crate::loaders::{LeaderboardOfHunt, PlayerId};
 
 /// The GraphQL `LeaderboardEntry`; its description for partners is on the `impl` below.
@@ -13,12 +14,22 @@ pub struct LeaderboardEntry(pub Ranked);
 
 impl LeaderboardEntry {
     /// The first `first` lines of a ranking.
-    pub fn top(ranked: &[Ranked], first: usize) -> Vec<Self> {
-        ranked.iter().take(first).cloned().map(Self).collect()
+    pub fn top(ranked: &[Ranked], first: usize) -> Vec<Joined<Self>> {
+        ranked
+            .iter()
+            .take(first)
+            .cloned()
+            .map(Self)
+            .map(Joined)
+            .collect()
     }
 
     /// The first `first` lines of hunt `hunt_id`'s ranking, through this request's loaders.
-    pub async fn of_hunt(ctx: &Context<'_>, hunt_id: i64, first: usize) -> Result<Vec<Self>> {
+    pub async fn of_hunt(
+        ctx: &Context<'_>,
+        hunt_id: i64,
+        first: usize,
+    ) -> Result<Vec<Joined<Self>>> {
         let ranked = load(ctx, LeaderboardOfHunt(hunt_id))
             .await?
             .unwrap_or_default();
@@ -35,10 +46,10 @@ impl LeaderboardEntry {
     }
 
     /// The player.
-    async fn player(&self, ctx: &Context<'_>) -> Result<Player> {
-        Ok(Player(
+    async fn player(&self, ctx: &Context<'_>) -> Result<Joined<Player>> {
+        Ok(Joined(Player(
             load_some(ctx, PlayerId(self.0.line.player_id)).await?,
-        ))
+        )))
     }
 
     /// Points scored in this hunt.

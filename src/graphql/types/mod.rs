@@ -18,7 +18,7 @@ pub use event::HuntEvent;
 pub use hunt::{Hunt, HuntStatus};
 pub use inputs::{AddClueInput, CreateHuntInput, RegisterPlayerInput};
 pub use leaderboard::LeaderboardEntry;
-pub use pagination::{PageArgs, page};
+pub use pagination::{Page, PageArgs, page};
 pub use player::Player;
 pub use profile::PlayerProfile;
 pub use solve::Solve;

@@ -1,13 +1,17 @@
 //! Forward cursor pagination (`first`, `after`) for Relay-style connections.
 
-use async_graphql::OutputType;
 use async_graphql::Result;
 use async_graphql::connection::{Connection, Edge};
+use async_graphql::resolver_utils::ContainerType;
 
 use crate::graphql::error::coded;
 use crate::graphql::id::{self, Kind};
+use crate::graphql::joined::Joined;
 
 /// The most items one page may hold.
+/// A page of a connection: every connection's nodes are resolved as [`Joined`] objects.
+pub type Page<N> = Connection<String, Joined<N>>;
+
 pub const MAX_FIRST: i32 = 100;
 
 /// Validated pagination arguments: how many, after which row id.
@@ -37,16 +41,16 @@ impl PageArgs {
 }
 
 /// A connection page from `(row id, node)` pairs in order; the row id becomes the edge's cursor.
-pub fn page<N: OutputType>(
+pub fn page<N: ContainerType>(
     after: Option<i64>,
     has_next: bool,
     items: impl IntoIterator<Item = (i64, N)>,
-) -> Connection<String, N> {
+) -> Page<N> {
     let mut connection = Connection::new(after.is_some(), has_next);
     connection.edges.extend(
         items
             .into_iter()
-            .map(|(row_id, node)| Edge::new(id::encode(Kind::Cursor, row_id), node)),
+            .map(|(row_id, node)| Edge::new(id::encode(Kind::Cursor, row_id), Joined(node))),
     );
     connection
 }

@@ -7,6 +7,7 @@ use super::{Hunt, Solve, User};
 use crate::entity::player;
 use crate::graphql::context::load;
 use crate::graphql::id::{self, Kind, to_id};
+use crate::graphql::joined::Joined;
 use crate::loaders::{HuntsOfPlayer, SolvesOfPlayer};
 
 /// The GraphQL `Player`; its description for partners is on the `impl` below.
@@ -31,19 +32,19 @@ impl Player {
     }
 
     /// The hunts this player joined, in joining order.
-    async fn hunts(&self, ctx: &Context<'_>) -> Result<Vec<Hunt>> {
+    async fn hunts(&self, ctx: &Context<'_>) -> Result<Vec<Joined<Hunt>>> {
         let hunts = load(ctx, HuntsOfPlayer(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(hunts.iter().cloned().map(Hunt).collect())
+        Ok(hunts.iter().cloned().map(Hunt).map(Joined).collect())
     }
 
     /// Every clue this player solved, earliest first.
-    async fn solves(&self, ctx: &Context<'_>) -> Result<Vec<Solve>> {
+    async fn solves(&self, ctx: &Context<'_>) -> Result<Vec<Joined<Solve>>> {
         let solves = load(ctx, SolvesOfPlayer(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(solves.iter().cloned().map(Solve).collect())
+        Ok(solves.iter().cloned().map(Solve).map(Joined).collect())
     }
 
     /// Points scored in one hunt, or across all hunts when `huntId` is omitted.
@@ -64,14 +65,16 @@ impl Player {
     /// The player's profile from the profiles service: `null` when it has none, or when the service is not
     /// configured; `null` with an `UPSTREAM_UNAVAILABLE` error when the service cannot be reached (every other
     /// field still resolves).
-    async fn profile(&self, ctx: &Context<'_>) -> Result<Option<PlayerProfile>> {
-        profile::of_account(ctx, &self.0.account_id).await
+    async fn profile(&self, ctx: &Context<'_>) -> Result<Option<Joined<PlayerProfile>>> {
+        Ok(profile::of_account(ctx, &self.0.account_id)
+            .await?
+            .map(Joined))
     }
 
     /// The account behind this player, owned by the accounts service.
-    async fn account(&self) -> User {
-        User {
+    async fn account(&self) -> Joined<User> {
+        Joined(User {
             id: ID(self.0.account_id.clone()),
-        }
+        })
     }
 }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use super::{Clue, Player};
 use crate::entity::solve;
 use crate::graphql::context::load_some;
+use crate::graphql::joined::Joined;
 use crate::loaders::{ClueId, PlayerId};
 
 /// The GraphQL `Solve`; its description for partners is on the `impl` below.
@@ -15,13 +16,15 @@ pub struct Solve(pub solve::Model);
 #[Object]
 impl Solve {
     /// Who solved it.
-    async fn player(&self, ctx: &Context<'_>) -> Result<Player> {
-        Ok(Player(load_some(ctx, PlayerId(self.0.player_id)).await?))
+    async fn player(&self, ctx: &Context<'_>) -> Result<Joined<Player>> {
+        Ok(Joined(Player(
+            load_some(ctx, PlayerId(self.0.player_id)).await?,
+        )))
     }
 
     /// Which clue.
-    async fn clue(&self, ctx: &Context<'_>) -> Result<Clue> {
-        Ok(Clue(load_some(ctx, ClueId(self.0.clue_id)).await?))
+    async fn clue(&self, ctx: &Context<'_>) -> Result<Joined<Clue>> {
+        Ok(Joined(Clue(load_some(ctx, ClueId(self.0.clue_id)).await?)))
     }
 
     /// When.

@@ -4,6 +4,7 @@ use async_graphql::{Context, ID, Object, Result};
 
 use super::Player;
 use crate::graphql::context::load;
+use crate::graphql::joined::Joined;
 use crate::loaders::PlayerAccount;
 
 /// The GraphQL `User`; its description for partners is on the `impl` below.
@@ -21,9 +22,10 @@ impl User {
     }
 
     /// The player this account registered, if any.
-    async fn player(&self, ctx: &Context<'_>) -> Result<Option<Player>> {
+    async fn player(&self, ctx: &Context<'_>) -> Result<Option<Joined<Player>>> {
         Ok(load(ctx, PlayerAccount(self.id.to_string()))
             .await?
-            .map(Player))
+            .map(Player)
+            .map(Joined))
     }
 }
