@@ -231,6 +231,15 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn keys_follow_the_query_not_the_order_fields_finish_in() {
+        let (joined, _) = both("{ items { later n } }").await;
+        assert_eq!(
+            joined["data"]["items"][0].to_string(),
+            r#"{"later":-1,"n":1}"#
+        );
+    }
+
+    #[tokio::test]
     async fn a_failing_field_is_reported_with_its_path_and_left_out_as_async_graphql_does() {
         let (joined, plain) = both("{ items { n fails children { fails n } } }").await;
         assert_eq!(joined, plain);
