@@ -74,7 +74,8 @@ impl<T: ContainerType> OutputType for Joined<T> {
         }
 
         let contexts: Vec<_> = selected.iter().map(|f| ctx.with_field(f)).collect();
-        // Boxed once per object: a field's future holds the futures of the objects below it.
+        // Boxed, once per object: a field's future contains the futures of the objects below it, and the types
+        // recurse (Hunt -> Clue -> Solve -> Player -> Hunt), so the join cannot be stored unboxed.
         let results = join_all(contexts.iter().map(|field_ctx| async {
             if field_ctx.item.node.name.node == "__typename" {
                 Ok(Some(Value::String(typename.to_string())))
