@@ -166,7 +166,7 @@ mod tests {
 
     use super::*;
 
-    /// A node of a small tree: `n`, a field that fails, its children, and a field that waits for a sibling.
+    /// A node of a small tree: `n`, a field that fails, its children, and a field ready on its second poll.
     struct Item(i32);
 
     #[Object]
@@ -205,16 +205,16 @@ mod tests {
         let plain = Schema::build(Root, EmptyMutation, EmptySubscription)
             .data(FieldHooks)
             .finish();
-        let mut answers = Vec::new();
-        for schema in [joined, plain] {
-            let mut response = serde_json::to_value(schema.execute(query).await).unwrap();
-            if let Some(errors) = response.get_mut("errors").and_then(Json::as_array_mut) {
-                errors.sort_by_key(|e| e["path"].to_string());
-            }
-            answers.push(response);
+        (answer(&joined, query).await, answer(&plain, query).await)
+    }
+
+    /// The response as JSON, its errors sorted by path.
+    async fn answer(schema: &Schema<Root, EmptyMutation, EmptySubscription>, query: &str) -> Json {
+        let mut response = serde_json::to_value(schema.execute(query).await).unwrap();
+        if let Some(errors) = response.get_mut("errors").and_then(Json::as_array_mut) {
+            errors.sort_by_key(|e| e["path"].to_string());
         }
-        let plain = answers.pop().unwrap();
-        (answers.pop().unwrap(), plain)
+        response
     }
 
     #[tokio::test]

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use async_graphql::extensions::ExtensionFactory;
 use async_graphql::{MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
@@ -37,10 +38,7 @@ pub fn build_schema(
         .data(events);
     // With OTLP export on, a span per resolved field: the detail a trace needs, at a per-field cost.
     if crate::telemetry::otel::enabled() {
-        builder
-            .extension(async_graphql::extensions::Tracing)
-            .data(FieldHooks)
-            .finish()
+        per_field(builder, async_graphql::extensions::Tracing).finish()
     } else {
         builder.finish()
     }
@@ -52,13 +50,20 @@ pub fn build_traced_schema(
     limits: &Limits,
     events: Arc<EventBus>,
 ) -> TreasureSchema {
-    limited(schema_builder(), limits)
+    let builder = limited(schema_builder(), limits)
         .data(db)
         .data(limits.wrong_answers)
-        .data(events)
-        .extension(super::ftv1::Ftv1)
-        .data(FieldHooks)
-        .finish()
+        .data(events);
+    per_field(builder, super::ftv1::Ftv1).finish()
+}
+
+/// Installs an extension that hooks around every field, and says so with [`FieldHooks`], so that `Joined`
+/// objects leave their fields to async-graphql, which runs the hook on each.
+fn per_field(
+    builder: SchemaBuilder<Query, Mutation, Subscription>,
+    extension: impl ExtensionFactory,
+) -> SchemaBuilder<Query, Mutation, Subscription> {
+    builder.extension(extension).data(FieldHooks)
 }
 
 fn limited(
