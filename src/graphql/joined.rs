@@ -70,7 +70,9 @@ impl<T: ContainerType> OutputType for Joined<T> {
                 &mut selected,
             )
         {
-            return self.0.resolve(ctx, field).await;
+            // Boxed, as this path is rare: inline, async-graphql's resolution would make every field future
+            // that resolves an object as large.
+            return Box::pin(self.0.resolve(ctx, field)).await;
         }
 
         let contexts: Vec<_> = selected.iter().map(|f| ctx.with_field(f)).collect();

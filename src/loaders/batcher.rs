@@ -99,6 +99,21 @@ where
                 None => self.register(&mut state, key.clone()),
             }
         };
+        if !matches!(role, Role::Wait) {
+            // Boxed: this runs once per batch, and inline the statement's future would make every waiting
+            // load's future (tens of thousands in a large response, each held until its batch is in) as large.
+            Box::pin(self.dispatch(role, load)).await?;
+        }
+        let values = result.await?;
+        Ok(values.get(&key).cloned())
+    }
+
+    /// The leader's part: wait for the batch to fill (unless it is full already), then run it.
+    async fn dispatch<F, Fut>(&self, role: Role<K, V>, load: F) -> Result<(), LoadError>
+    where
+        F: FnOnce(Vec<K>) -> Fut,
+        Fut: Future<Output = Result<HashMap<K, V>, LoadError>>,
+    {
         let batch = match role {
             Role::Wait => None,
             Role::Run(batch) => Some(batch),
@@ -107,11 +122,10 @@ where
                 self.take_open(id)?
             }
         };
-        if let Some(batch) = batch {
-            self.run(batch, load).await?;
+        match batch {
+            Some(batch) => self.run(batch, load).await,
+            None => Ok(()),
         }
-        let values = result.await?;
-        Ok(values.get(&key).cloned())
     }
 
     fn register(&self, state: &mut State<K, V>, key: K) -> (BatchResult<K, V>, Role<K, V>) {
@@ -278,6 +292,23 @@ mod tests {
             .unwrap_or_default();
         assert_eq!(sizes.iter().sum::<usize>(), 200);
         assert!(sizes.iter().all(|s| *s <= 64), "{sizes:?}");
+    }
+
+    #[test]
+    fn a_waiting_load_does_not_hold_the_statement_future() {
+        let batcher: Batcher<u32, u32> = Batcher::new(1_000, PATIENCE);
+        // A batch function whose future is large, as a SeaORM statement's is.
+        let load = |keys: Vec<u32>| async move {
+            let buffer = [0u8; 4096];
+            futures::future::ready(()).await;
+            Ok(keys.iter().map(|k| (*k, u32::from(buffer[0]))).collect())
+        };
+        let waiting = batcher.load_one(1, load);
+        assert!(
+            std::mem::size_of_val(&waiting) < 1024,
+            "a load's future is {} bytes",
+            std::mem::size_of_val(&waiting)
+        );
     }
 
     #[tokio::test]

@@ -169,7 +169,7 @@ impl Loaders {
         Store: Loader<K, Error = LoadError>,
     {
         match &*self.policy {
-            Policy::Delay(loader) => loader.load_one(key).await,
+            Policy::Delay(loader) => loader.load_one(key).boxed().await,
             Policy::Yield(patience, batchers) => {
                 let batcher = {
                     let mut batchers = batchers
@@ -187,11 +187,9 @@ impl Loaders {
                         .map_err(|_| LoadError::internal("loader registry holds the wrong type"))?
                 };
                 let measured = &self.measured;
-                // Boxed: the statement's future is large, and only a batch's leader runs it; inline, it would
-                // make every resolver future that loads (tens of thousands in a large response) as large.
                 batcher
-                    .load_one(key, |keys: Vec<K>| {
-                        async move { Loader::<K>::load(measured, &keys).await }.boxed()
+                    .load_one(key, |keys: Vec<K>| async move {
+                        Loader::<K>::load(measured, &keys).await
                     })
                     .await
             }
