@@ -25,9 +25,8 @@ impl Loader<ClueId> for Store {
 
     #[instrument(name = "load clues by id", skip_all, fields(keys = keys.len()))]
     async fn load(&self, keys: &[ClueId]) -> Result<HashMap<ClueId, clue::Model>, LoadError> {
-        let rows = clue::Entity::find()
-            .filter(clue::Column::Id.is_in(keys.iter().map(|k| k.0)))
-            .all(&self.db)
+        let rows = self
+            .all(clue::Entity::find().filter(clue::Column::Id.is_in(keys.iter().map(|k| k.0))))
             .await?;
         Ok(rows.into_iter().map(|c| (ClueId(c.id), c)).collect())
     }
@@ -42,11 +41,13 @@ impl Loader<CluesOfHunt> for Store {
         &self,
         keys: &[CluesOfHunt],
     ) -> Result<HashMap<CluesOfHunt, Arc<Vec<clue::Model>>>, LoadError> {
-        let rows = clue::Entity::find()
-            .filter(clue::Column::HuntId.is_in(keys.iter().map(|k| k.0)))
-            .order_by_asc(clue::Column::HuntId)
-            .order_by_asc(clue::Column::Position)
-            .all(&self.db)
+        let rows = self
+            .all(
+                clue::Entity::find()
+                    .filter(clue::Column::HuntId.is_in(keys.iter().map(|k| k.0)))
+                    .order_by_asc(clue::Column::HuntId)
+                    .order_by_asc(clue::Column::Position),
+            )
             .await?;
         Ok(group_by(keys, rows, |c| CluesOfHunt(c.hunt_id)))
     }

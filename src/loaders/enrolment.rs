@@ -13,7 +13,7 @@ use tracing::instrument;
 
 use super::store::{group, group_by};
 use super::{LoadError, Store};
-use crate::entity::{enrolment, hunt, player};
+use crate::entity::{FromRow, enrolment, hunt, player};
 
 /// The hunts a player joined, in the order they joined them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -47,13 +47,15 @@ pub struct Enrolled<M> {
     pub model: M,
 }
 
-impl<M: FromQueryResult> FromQueryResult for Enrolled<M> {
-    fn from_query_result(row: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+impl<M: FromRow> FromQueryResult for Enrolled<M> {
+    /// The model's columns, then the enrolment's three (as [`enrolled`] selects them), by position.
+    fn from_query_result(row: &QueryResult, _prefix: &str) -> Result<Self, DbErr> {
+        let at = M::width();
         Ok(Self {
-            enrolment_id: row.try_get(pre, "enrolment_id")?,
-            hunt_id: row.try_get(pre, "enrolment_hunt_id")?,
-            player_id: row.try_get(pre, "enrolment_player_id")?,
-            model: M::from_query_result(row, pre)?,
+            enrolment_id: row.try_get_by_index(at)?,
+            hunt_id: row.try_get_by_index(at + 1)?,
+            player_id: row.try_get_by_index(at + 2)?,
+            model: M::from_row(row, 0)?,
         })
     }
 }

@@ -23,9 +23,8 @@ impl Loader<HuntId> for Store {
 
     #[instrument(name = "load hunts by id", skip_all, fields(keys = keys.len()))]
     async fn load(&self, keys: &[HuntId]) -> Result<HashMap<HuntId, hunt::Model>, LoadError> {
-        let rows = hunt::Entity::find()
-            .filter(hunt::Column::Id.is_in(keys.iter().map(|k| k.0)))
-            .all(&self.db)
+        let rows = self
+            .all(hunt::Entity::find().filter(hunt::Column::Id.is_in(keys.iter().map(|k| k.0))))
             .await?;
         Ok(rows.into_iter().map(|h| (HuntId(h.id), h)).collect())
     }
@@ -37,9 +36,11 @@ impl Loader<HuntSlug> for Store {
 
     #[instrument(name = "load hunts by slug", skip_all, fields(keys = keys.len()))]
     async fn load(&self, keys: &[HuntSlug]) -> Result<HashMap<HuntSlug, hunt::Model>, LoadError> {
-        let rows = hunt::Entity::find()
-            .filter(hunt::Column::Slug.is_in(keys.iter().map(|k| k.0.as_str())))
-            .all(&self.db)
+        let rows = self
+            .all(
+                hunt::Entity::find()
+                    .filter(hunt::Column::Slug.is_in(keys.iter().map(|k| k.0.as_str()))),
+            )
             .await?;
         Ok(rows
             .into_iter()

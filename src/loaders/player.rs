@@ -34,9 +34,8 @@ impl Loader<PlayerId> for Store {
 
     #[instrument(name = "load players by id", skip_all, fields(keys = keys.len()))]
     async fn load(&self, keys: &[PlayerId]) -> Result<HashMap<PlayerId, player::Model>, LoadError> {
-        let rows = player::Entity::find()
-            .filter(player::Column::Id.is_in(keys.iter().map(|k| k.0)))
-            .all(&self.db)
+        let rows = self
+            .all(player::Entity::find().filter(player::Column::Id.is_in(keys.iter().map(|k| k.0))))
             .await?;
         Ok(rows.into_iter().map(|p| (PlayerId(p.id), p)).collect())
     }
@@ -51,9 +50,11 @@ impl Loader<PlayerHandle> for Store {
         &self,
         keys: &[PlayerHandle],
     ) -> Result<HashMap<PlayerHandle, player::Model>, LoadError> {
-        let rows = player::Entity::find()
-            .filter(player::Column::HandleKey.is_in(keys.iter().map(|k| k.0.as_str())))
-            .all(&self.db)
+        let rows = self
+            .all(
+                player::Entity::find()
+                    .filter(player::Column::HandleKey.is_in(keys.iter().map(|k| k.0.as_str()))),
+            )
             .await?;
         Ok(rows
             .into_iter()
@@ -71,9 +72,11 @@ impl Loader<PlayerAccount> for Store {
         &self,
         keys: &[PlayerAccount],
     ) -> Result<HashMap<PlayerAccount, player::Model>, LoadError> {
-        let rows = player::Entity::find()
-            .filter(player::Column::AccountId.is_in(keys.iter().map(|k| k.0.as_str())))
-            .all(&self.db)
+        let rows = self
+            .all(
+                player::Entity::find()
+                    .filter(player::Column::AccountId.is_in(keys.iter().map(|k| k.0.as_str()))),
+            )
             .await?;
         Ok(rows
             .into_iter()

@@ -28,11 +28,13 @@ impl Loader<SolvesOfClue> for Store {
         &self,
         keys: &[SolvesOfClue],
     ) -> Result<HashMap<SolvesOfClue, Arc<Vec<solve::Model>>>, LoadError> {
-        let rows = solve::Entity::find()
-            .filter(solve::Column::ClueId.is_in(keys.iter().map(|k| k.0)))
-            .order_by_asc(solve::Column::SolvedAt)
-            .order_by_asc(solve::Column::Id)
-            .all(&self.db)
+        let rows = self
+            .all(
+                solve::Entity::find()
+                    .filter(solve::Column::ClueId.is_in(keys.iter().map(|k| k.0)))
+                    .order_by_asc(solve::Column::SolvedAt)
+                    .order_by_asc(solve::Column::Id),
+            )
             .await?;
         Ok(group_by(keys, rows, |s| SolvesOfClue(s.clue_id)))
     }
@@ -47,11 +49,13 @@ impl Loader<SolvesOfPlayer> for Store {
         &self,
         keys: &[SolvesOfPlayer],
     ) -> Result<HashMap<SolvesOfPlayer, Arc<Vec<solve::Model>>>, LoadError> {
-        let rows = solve::Entity::find()
-            .filter(solve::Column::PlayerId.is_in(keys.iter().map(|k| k.0)))
-            .order_by_asc(solve::Column::SolvedAt)
-            .order_by_asc(solve::Column::Id)
-            .all(&self.db)
+        let rows = self
+            .all(
+                solve::Entity::find()
+                    .filter(solve::Column::PlayerId.is_in(keys.iter().map(|k| k.0)))
+                    .order_by_asc(solve::Column::SolvedAt)
+                    .order_by_asc(solve::Column::Id),
+            )
             .await?;
         Ok(group_by(keys, rows, |s| SolvesOfPlayer(s.player_id)))
     }

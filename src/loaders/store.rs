@@ -5,9 +5,10 @@ use std::hash::Hash;
 use std::sync::Arc;
 
 use async_graphql::dataloader::DataLoader;
-use sea_orm::{DatabaseConnection, DbErr};
+use sea_orm::{DatabaseConnection, DbErr, EntityTrait, Select};
 
 use super::batching::Measured;
+use crate::entity::{ByPosition, FromRow};
 use crate::upstream::profiles::ProfilesClient;
 
 /// Loads batches of keys: one `Loader<K>` impl per relation key `K`, each one statement (or one partner call).
@@ -16,6 +17,21 @@ pub struct Store {
     pub(crate) db: DatabaseConnection,
     /// The profiles service, when one is configured.
     pub(crate) profiles: Option<Arc<ProfilesClient>>,
+}
+
+impl Store {
+    /// The models `select` finds, each read by column position (see [`FromRow`]).
+    pub(crate) async fn all<E>(&self, select: Select<E>) -> Result<Vec<E::Model>, DbErr>
+    where
+        E: EntityTrait,
+        E::Model: FromRow,
+    {
+        let rows = select
+            .into_model::<ByPosition<E::Model>>()
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|row| row.0).collect())
+    }
 }
 
 /// A failed batch load. Cloneable because every key of the batch receives it.
