@@ -1,7 +1,7 @@
 //! Zero-delay batching: collect the keys requested while the executor makes progress, then load them at once.
 //!
 //! The first load of a batch becomes its leader: it yields to the executor until the batch has stopped growing
-//! for a few yields (every sibling resolver polled meanwhile adds its key), then runs the batch itself, inside
+//! for a yield or more (every sibling resolver polled meanwhile adds its key), then runs the batch itself, inside
 //! the request's own task. Every waiter receives the result at the same moment through a shared channel, so
 //! the next level of the query starts together and batches together too.
 //!
