@@ -21,21 +21,13 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl super::FromRow for Model {
-    fn width() -> usize {
-        <Column as sea_orm::Iterable>::iter().len()
-    }
-
-    fn from_row(row: &QueryResult, at: usize) -> Result<Self, DbErr> {
-        Ok(Self {
-            id: row.try_get_by_index(at + Column::Id as usize)?,
-            hunt_id: row.try_get_by_index(at + Column::HuntId as usize)?,
-            position: row.try_get_by_index(at + Column::Position as usize)?,
-            title: row.try_get_by_index(at + Column::Title as usize)?,
-            riddle: row.try_get_by_index(at + Column::Riddle as usize)?,
-            answer_hash: row.try_get_by_index(at + Column::AnswerHash as usize)?,
-            points: row.try_get_by_index(at + Column::Points as usize)?,
-            created_at: row.try_get_by_index(at + Column::CreatedAt as usize)?,
-        })
-    }
+from_row! {
+    id: Id,
+    hunt_id: HuntId,
+    position: Position,
+    title: Title,
+    riddle: Riddle,
+    answer_hash: AnswerHash,
+    points: Points,
+    created_at: CreatedAt,
 }

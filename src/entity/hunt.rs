@@ -24,22 +24,14 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl super::FromRow for Model {
-    fn width() -> usize {
-        <Column as sea_orm::Iterable>::iter().len()
-    }
-
-    fn from_row(row: &QueryResult, at: usize) -> Result<Self, DbErr> {
-        Ok(Self {
-            id: row.try_get_by_index(at + Column::Id as usize)?,
-            slug: row.try_get_by_index(at + Column::Slug as usize)?,
-            title: row.try_get_by_index(at + Column::Title as usize)?,
-            description: row.try_get_by_index(at + Column::Description as usize)?,
-            status: row.try_get_by_index(at + Column::Status as usize)?,
-            organizer_account_id: row.try_get_by_index(at + Column::OrganizerAccountId as usize)?,
-            starts_at: row.try_get_by_index(at + Column::StartsAt as usize)?,
-            ends_at: row.try_get_by_index(at + Column::EndsAt as usize)?,
-            created_at: row.try_get_by_index(at + Column::CreatedAt as usize)?,
-        })
-    }
+from_row! {
+    id: Id,
+    slug: Slug,
+    title: Title,
+    description: Description,
+    status: Status,
+    organizer_account_id: OrganizerAccountId,
+    starts_at: StartsAt,
+    ends_at: EndsAt,
+    created_at: CreatedAt,
 }

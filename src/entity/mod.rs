@@ -1,6 +1,23 @@
 //! SeaORM models of the tables that `migrations/` creates. These are storage shapes, not API shapes:
 //! GraphQL types live in `crate::graphql::types` and are built from these.
 
+/// Implements [`FromRow`] for an entity file's `Model`: each field read at its `Column`'s position.
+macro_rules! from_row {
+    ($($field:ident: $column:ident),+ $(,)?) => {
+        impl $crate::entity::FromRow for Model {
+            fn width() -> usize {
+                <Column as sea_orm::Iterable>::iter().len()
+            }
+
+            fn from_row(row: &QueryResult, at: usize) -> Result<Self, DbErr> {
+                Ok(Self {
+                    $($field: row.try_get_by_index(at + Column::$column as usize)?),+
+                })
+            }
+        }
+    };
+}
+
 pub mod answer_attempt;
 pub mod clue;
 pub mod enrolment;

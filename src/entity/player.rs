@@ -21,19 +21,11 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl super::FromRow for Model {
-    fn width() -> usize {
-        <Column as sea_orm::Iterable>::iter().len()
-    }
-
-    fn from_row(row: &QueryResult, at: usize) -> Result<Self, DbErr> {
-        Ok(Self {
-            id: row.try_get_by_index(at + Column::Id as usize)?,
-            account_id: row.try_get_by_index(at + Column::AccountId as usize)?,
-            handle: row.try_get_by_index(at + Column::Handle as usize)?,
-            handle_key: row.try_get_by_index(at + Column::HandleKey as usize)?,
-            display_name: row.try_get_by_index(at + Column::DisplayName as usize)?,
-            created_at: row.try_get_by_index(at + Column::CreatedAt as usize)?,
-        })
-    }
+from_row! {
+    id: Id,
+    account_id: AccountId,
+    handle: Handle,
+    handle_key: HandleKey,
+    display_name: DisplayName,
+    created_at: CreatedAt,
 }

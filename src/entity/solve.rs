@@ -19,19 +19,11 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl super::FromRow for Model {
-    fn width() -> usize {
-        <Column as sea_orm::Iterable>::iter().len()
-    }
-
-    fn from_row(row: &QueryResult, at: usize) -> Result<Self, DbErr> {
-        Ok(Self {
-            id: row.try_get_by_index(at + Column::Id as usize)?,
-            player_id: row.try_get_by_index(at + Column::PlayerId as usize)?,
-            clue_id: row.try_get_by_index(at + Column::ClueId as usize)?,
-            hunt_id: row.try_get_by_index(at + Column::HuntId as usize)?,
-            points: row.try_get_by_index(at + Column::Points as usize)?,
-            solved_at: row.try_get_by_index(at + Column::SolvedAt as usize)?,
-        })
-    }
+from_row! {
+    id: Id,
+    player_id: PlayerId,
+    clue_id: ClueId,
+    hunt_id: HuntId,
+    points: Points,
+    solved_at: SolvedAt,
 }
