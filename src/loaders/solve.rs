@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use tracing::instrument;
 
 use super::store::group_by;
@@ -29,12 +29,7 @@ impl Loader<SolvesOfClue> for Store {
         keys: &[SolvesOfClue],
     ) -> Result<HashMap<SolvesOfClue, Arc<Vec<solve::Model>>>, LoadError> {
         let rows = self
-            .all(
-                solve::Entity::find()
-                    .filter(solve::Column::ClueId.is_in(keys.iter().map(|k| k.0)))
-                    .order_by_asc(solve::Column::SolvedAt)
-                    .order_by_asc(solve::Column::Id),
-            )
+            .solves_where(solve::Column::ClueId, keys.iter().map(|k| k.0))
             .await?;
         Ok(group_by(keys, rows, |s| SolvesOfClue(s.clue_id)))
     }
@@ -50,13 +45,25 @@ impl Loader<SolvesOfPlayer> for Store {
         keys: &[SolvesOfPlayer],
     ) -> Result<HashMap<SolvesOfPlayer, Arc<Vec<solve::Model>>>, LoadError> {
         let rows = self
-            .all(
-                solve::Entity::find()
-                    .filter(solve::Column::PlayerId.is_in(keys.iter().map(|k| k.0)))
-                    .order_by_asc(solve::Column::SolvedAt)
-                    .order_by_asc(solve::Column::Id),
-            )
+            .solves_where(solve::Column::PlayerId, keys.iter().map(|k| k.0))
             .await?;
         Ok(group_by(keys, rows, |s| SolvesOfPlayer(s.player_id)))
+    }
+}
+
+impl Store {
+    /// The solves whose `column` is one of `ids`, earliest first.
+    async fn solves_where(
+        &self,
+        column: solve::Column,
+        ids: impl IntoIterator<Item = i64>,
+    ) -> Result<Vec<solve::Model>, DbErr> {
+        self.all(
+            solve::Entity::find()
+                .filter(column.is_in(ids))
+                .order_by_asc(solve::Column::SolvedAt)
+                .order_by_asc(solve::Column::Id),
+        )
+        .await
     }
 }
