@@ -13,6 +13,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_graphql::parser::types::{Field, FragmentDefinition, Selection, SelectionSet};
 use async_graphql::registry::Registry;
@@ -22,6 +23,8 @@ use futures::FutureExt;
 use futures::future::join_all;
 use indexmap::IndexMap;
 
+use super::memo::{Identity, Memo, Turn};
+
 /// Schema data saying that an extension of the schema hooks around every field: `Joined` then leaves every
 /// object to async-graphql, which runs the hooks.
 pub struct FieldHooks;
@@ -29,7 +32,7 @@ pub struct FieldHooks;
 /// `T`, resolved with one join per object. See the module documentation.
 pub struct Joined<T>(pub T);
 
-impl<T: ContainerType> OutputType for Joined<T> {
+impl<T: ContainerType + Identity + 'static> OutputType for Joined<T> {
     fn type_name() -> Cow<'static, str> {
         T::type_name()
     }
@@ -75,6 +78,17 @@ impl<T: ContainerType> OutputType for Joined<T> {
             return Box::pin(self.0.resolve(ctx, field)).await;
         }
 
+        // An object already resolved with this selection set, or being resolved, is copied (see `memo`).
+        let memo = ctx.data_opt::<Arc<Memo>>().zip(self.0.identity());
+        let lead = match memo {
+            Some((memo, id)) => match memo.turn::<T>(ctx, id).await {
+                Turn::Copy(value) => return Ok(value),
+                Turn::Lead(lead) => Some(lead),
+                Turn::Alone => None,
+            },
+            None => None,
+        };
+
         let contexts: Vec<_> = selected.iter().map(|f| ctx.with_field(f)).collect();
         // Boxed, once per object: a field's future contains the futures of the objects below it, and the types
         // recurse (Hunt -> Clue -> Solve -> Player -> Hunt), so the join cannot be stored unboxed.
@@ -99,11 +113,15 @@ impl<T: ContainerType> OutputType for Joined<T> {
                 Err(error) => ctx.add_error(error),
             }
         }
-        Ok(if object.is_empty() {
+        let value = if object.is_empty() {
             Value::Null
         } else {
             Value::Object(object)
-        })
+        };
+        if let Some(lead) = lead {
+            lead.finish(ctx, &value);
+        }
+        Ok(value)
     }
 }
 
@@ -170,6 +188,8 @@ mod tests {
 
     /// A node of a small tree: `n`, a field that fails, its children, and a field ready on its second poll.
     struct Item(i32);
+
+    impl Identity for Item {}
 
     #[Object]
     impl Item {

@@ -8,6 +8,7 @@ pub mod ftv1;
 pub mod guard;
 pub mod id;
 pub mod joined;
+pub mod memo;
 pub mod mutation;
 pub mod persisted;
 pub mod query;

@@ -15,6 +15,7 @@ use axum::extract::ws::{WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
+use std::sync::Arc;
 use std::time::Instant;
 use tracing::Instrument;
 
@@ -22,6 +23,7 @@ use super::AppState;
 use crate::auth::Caller;
 use crate::config::Limits;
 use crate::graphql::document::Shape;
+use crate::graphql::memo::Memo;
 use crate::graphql::persisted::Refusal;
 use crate::graphql::{TreasureSchema, ftv1};
 
@@ -259,6 +261,7 @@ async fn run(
         // Executed as parsed here: async-graphql would otherwise parse the text a second time.
         request.set_parsed_query(document);
     }
+    let is_query = matches!(selected, Some((OperationType::Query, _)));
     let operation_type = match selected.map(|(ty, _)| ty) {
         Some(OperationType::Query) => "query",
         Some(OperationType::Mutation) => "mutation",
@@ -278,9 +281,12 @@ async fn run(
     }
     let response = async {
         let _slot = state.execution_slot().await;
-        schema
-            .execute(request.data(caller.clone()).data(loaders))
-            .await
+        let mut request = request.data(caller.clone()).data(loaders);
+        if is_query {
+            // Queries only: see `graphql::memo` for why mutations and subscriptions are not memoised.
+            request = request.data(Arc::new(Memo::default()));
+        }
+        schema.execute(request).await
     }
     .instrument(span)
     .await;

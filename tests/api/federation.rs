@@ -244,6 +244,34 @@ mod ftv1 {
         );
     }
 
+    /// Untraced, a player reached again with the same selection is copied from its first occurrence
+    /// (`graphql::memo`); traced, every occurrence is resolved. Both must answer alike.
+    #[tokio::test]
+    async fn a_player_reached_many_times_answers_as_when_every_occurrence_is_resolved() {
+        let app = spawn_demo_app().await;
+        let query = "{ hunts(first: 10) { edges { node { slug
+            clues { solves { player { id handle displayName score hunts { slug clueCount } } } }
+            leaderboard(first: 5) { player { handle score } } } } } }";
+        let untraced = post(&app, query, false).await;
+        let traced = post(&app, query, true).await;
+        assert!(untraced.get("errors").is_none(), "{untraced}");
+        assert_eq!(untraced["data"], traced["data"]);
+        let players: Vec<&Value> = untraced["data"]["hunts"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|h| h["node"]["clues"].as_array().unwrap())
+            .flat_map(|c| c["solves"].as_array().unwrap())
+            .map(|s| &s["player"])
+            .collect();
+        let distinct: std::collections::HashSet<String> =
+            players.iter().map(|p| p["id"].to_string()).collect();
+        assert!(
+            players.len() > distinct.len(),
+            "the demo data has players with several solves: {untraced}"
+        );
+    }
+
     #[tokio::test]
     async fn field_errors_are_in_the_trace_and_nobody_else_gets_one() {
         let app = spawn_demo_app().await;

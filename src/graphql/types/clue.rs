@@ -8,11 +8,19 @@ use crate::game::{hunts::status_of, unlock};
 use crate::graphql::context::{load, load_some};
 use crate::graphql::id::{Kind, to_id};
 use crate::graphql::joined::Joined;
+use crate::graphql::memo::Identity;
 use crate::graphql::types::viewer::viewer_of;
 use crate::loaders::{HuntId, SolvesOfClue};
 
 /// The GraphQL `Clue`; its description for partners is on the `impl` below.
 pub struct Clue(pub clue::Model);
+
+/// Memoised within a query by row id (see [`crate::graphql::memo`]).
+impl Identity for Clue {
+    fn identity(&self) -> Option<i64> {
+        Some(self.0.id)
+    }
+}
 
 impl Clue {
     async fn visible(&self, ctx: &Context<'_>) -> Result<bool> {

@@ -9,6 +9,7 @@ use crate::game;
 use crate::graphql::context::load;
 use crate::graphql::id::{Kind, to_id};
 use crate::graphql::joined::Joined;
+use crate::graphql::memo::Identity;
 use crate::loaders::{CluesOfHunt, HuntPlayersPage};
 
 /// Where a hunt is in its life. Hunts move only forward: `DRAFT` -> `ACTIVE` -> `ENDED`.
@@ -25,6 +26,13 @@ pub enum HuntStatus {
 
 /// The GraphQL `Hunt`; its description for partners is on the `impl` below.
 pub struct Hunt(pub hunt::Model);
+
+/// Memoised within a query by row id (see [`crate::graphql::memo`]).
+impl Identity for Hunt {
+    fn identity(&self) -> Option<i64> {
+        Some(self.0.id)
+    }
+}
 
 /// A treasure hunt: an ordered trail of clues that players solve one after another for points.
 #[Object]

@@ -7,10 +7,14 @@ use super::Player;
 use crate::game::leaderboard::Ranked;
 use crate::graphql::context::{load, load_some};
 use crate::graphql::joined::Joined;
+use crate::graphql::memo::Identity;
 use crate::loaders::{LeaderboardOfHunt, PlayerId};
 
 /// The GraphQL `LeaderboardEntry`; its description for partners is on the `impl` below.
 pub struct LeaderboardEntry(pub Ranked);
+
+/// Not memoised: an entry is a line of one leaderboard, reached once.
+impl Identity for LeaderboardEntry {}
 
 impl LeaderboardEntry {
     /// The first `first` lines of a ranking.

@@ -7,6 +7,7 @@ use async_graphql::resolver_utils::ContainerType;
 use crate::graphql::error::coded;
 use crate::graphql::id::{self, Kind};
 use crate::graphql::joined::Joined;
+use crate::graphql::memo::Identity;
 
 /// The most items one page may hold.
 /// A page of a connection: every connection's nodes are resolved as [`Joined`] objects.
@@ -41,7 +42,7 @@ impl PageArgs {
 }
 
 /// A connection page from `(row id, node)` pairs in order; the row id becomes the edge's cursor.
-pub fn page<N: ContainerType>(
+pub fn page<N: ContainerType + Identity + 'static>(
     after: Option<i64>,
     has_next: bool,
     items: impl IntoIterator<Item = (i64, N)>,

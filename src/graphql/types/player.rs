@@ -8,10 +8,18 @@ use crate::entity::player;
 use crate::graphql::context::load;
 use crate::graphql::id::{self, Kind, to_id};
 use crate::graphql::joined::Joined;
+use crate::graphql::memo::Identity;
 use crate::loaders::{HuntsOfPlayer, SolvesOfPlayer};
 
 /// The GraphQL `Player`; its description for partners is on the `impl` below.
 pub struct Player(pub player::Model);
+
+/// Memoised within a query by row id (see [`crate::graphql::memo`]).
+impl Identity for Player {
+    fn identity(&self) -> Option<i64> {
+        Some(self.0.id)
+    }
+}
 
 /// A player: one per account, known by a unique handle.
 #[Object]

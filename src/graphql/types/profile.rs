@@ -4,6 +4,7 @@ use async_graphql::{Context, Result, SimpleObject};
 
 use crate::graphql::context::load;
 use crate::graphql::error::coded;
+use crate::graphql::memo::Identity;
 use crate::loaders::ProfileOfAccount;
 use crate::upstream::profiles::Profile;
 
@@ -17,6 +18,9 @@ pub struct PlayerProfile {
     /// Country, as the profile states it.
     pub country: Option<String>,
 }
+
+/// Not memoised: a profile has no row id here (its player's object is memoised instead).
+impl Identity for PlayerProfile {}
 
 impl From<Profile> for PlayerProfile {
     fn from(profile: Profile) -> Self {

@@ -7,10 +7,14 @@ use super::{Clue, Player};
 use crate::entity::solve;
 use crate::graphql::context::load_some;
 use crate::graphql::joined::Joined;
+use crate::graphql::memo::Identity;
 use crate::loaders::{ClueId, PlayerId};
 
 /// The GraphQL `Solve`; its description for partners is on the `impl` below.
 pub struct Solve(pub solve::Model);
+
+/// Not memoised: a solve is reached once per clue or player that lists it.
+impl Identity for Solve {}
 
 /// A clue solved by a player, once and for good.
 #[Object]
