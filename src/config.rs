@@ -65,16 +65,23 @@ pub struct Limits {
     /// The longest a request may take before it is answered 408.
     pub request_timeout: Duration,
     /// The most GraphQL operations sent over HTTP (POST or GET) one replica executes at once; the rest wait
-    /// their turn, first come first served (0: no limit). Operations over WebSocket or SSE are not counted.
+    /// their turn, first come first served (0: no limit; by default 4 per core). An operation waiting on a partner
+    /// API gives its slot up meanwhile. Operations over WebSocket or SSE are not counted.
     pub max_concurrent_operations: usize,
     /// How many wrong answers one player may give one clue per window.
     pub wrong_answers: AttemptLimit,
 }
 
-/// The default of `Limits::max_concurrent_operations`: enough for operations that wait on a partner API to keep
-/// the cores busy, few enough that a burst of large queries cannot hold more than about a gigabyte of
-/// half-built responses at once (measured in BENCHMARKS.md).
-pub const DEFAULT_CONCURRENT_OPERATIONS: usize = 64;
+/// Execution slots per core by default (`Limits::max_concurrent_operations`): enough to keep the cores busy
+/// while operations wait on the database, few enough that they do not crowd each other out of the caches (on
+/// 2 cores the nested benchmark query ran a fifth faster with 8 slots than with 64, in half the memory;
+/// BENCHMARKS.md). An operation waiting on a partner API holds no slot (`slots`).
+pub const CONCURRENT_OPERATIONS_PER_CORE: usize = 4;
+
+/// The default of `Limits::max_concurrent_operations` on this machine.
+pub fn default_concurrent_operations() -> usize {
+    CONCURRENT_OPERATIONS_PER_CORE * std::thread::available_parallelism().map_or(1, |n| n.get())
+}
 
 impl Default for Limits {
     fn default() -> Self {
@@ -87,7 +94,7 @@ impl Default for Limits {
             introspection: true,
             max_body_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
-            max_concurrent_operations: DEFAULT_CONCURRENT_OPERATIONS,
+            max_concurrent_operations: default_concurrent_operations(),
             wrong_answers: AttemptLimit::default(),
         }
     }

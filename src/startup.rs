@@ -7,7 +7,6 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
 
 use crate::auth::jwks::Jwks;
 use crate::auth::{Authenticator, DEVELOPMENT_SECRET, JwtKeys};
@@ -15,6 +14,7 @@ use crate::config::ServeConfig;
 use crate::events::EventBus;
 use crate::graphql::persisted::PersistedDocuments;
 use crate::http::{AppState, router};
+use crate::slots::Slots;
 use crate::telemetry::Metrics;
 use crate::upstream::profiles::ProfilesClient;
 use crate::{db, graphql, seed};
@@ -115,6 +115,10 @@ impl Application {
         let events = EventBus::start(&db, config.subscriptions, metrics.clone())
             .await
             .context("listening for hunt events")?;
+        let executions = match config.limits.max_concurrent_operations {
+            0 => None,
+            slots => Some(Slots::new(slots, metrics.clone())),
+        };
         let state = AppState {
             schema: graphql::build_schema(db.clone(), &config.limits, events.clone()),
             traced_schema: graphql::build_traced_schema(db.clone(), &config.limits, events.clone()),
@@ -124,10 +128,7 @@ impl Application {
             metrics,
             profiles,
             loaders: config.loaders,
-            executions: match config.limits.max_concurrent_operations {
-                0 => None,
-                slots => Some(Arc::new(Semaphore::new(slots))),
-            },
+            executions,
             limits: config.limits,
             cors_origins: config.cors_origins.clone(),
             persisted,

@@ -26,6 +26,7 @@ use crate::graphql::document::Shape;
 use crate::graphql::memo::Memo;
 use crate::graphql::persisted::Refusal;
 use crate::graphql::{TreasureSchema, ftv1};
+use crate::slots;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -280,13 +281,14 @@ async fn run(
         span.record("otel.name", format!("{operation_type} {name}"));
     }
     let response = async {
-        let _slot = state.execution_slot().await;
+        let slot = state.execution_slot().await;
         let mut request = request.data(caller.clone()).data(loaders);
         if is_query {
             // Queries only: see `graphql::memo` for why mutations and subscriptions are not memoised.
             request = request.data(Arc::new(Memo::default()));
         }
-        schema.execute(request).await
+        // Released while the operation waits on a partner API (`slots`).
+        slots::holding(slot, schema.execute(request)).await
     }
     .instrument(span)
     .await;

@@ -6,7 +6,6 @@ use axum::routing::get;
 use futures::FutureExt;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use sea_orm::DatabaseConnection;
@@ -25,6 +24,7 @@ use crate::events::EventBus;
 use crate::graphql::TreasureSchema;
 use crate::graphql::persisted::PersistedDocuments;
 use crate::loaders::{LoaderConfig, Loaders};
+use crate::slots::{ExecutionSlot, Slots};
 use crate::telemetry::Metrics;
 use crate::upstream::profiles::ProfilesClient;
 
@@ -53,18 +53,16 @@ pub struct AppState {
     /// The playground page; `None` when turned off.
     pub playground: Option<Arc<str>>,
     /// Execution slots (`--max-concurrent-operations`); `None` when unlimited.
-    pub executions: Option<Arc<Semaphore>>,
+    pub executions: Option<Slots>,
 }
 
 impl AppState {
     /// Waits for an execution slot (at once when unlimited); the operation holds it until dropped.
-    pub async fn execution_slot(&self) -> Option<OwnedSemaphorePermit> {
-        let slots = self.executions.as_ref()?;
-        if let Ok(permit) = slots.clone().try_acquire_owned() {
-            return Some(permit);
+    pub async fn execution_slot(&self) -> Option<Arc<ExecutionSlot>> {
+        match &self.executions {
+            Some(slots) => Some(slots.acquire().await),
+            None => None,
         }
-        let _queued = Queued::enter(&self.metrics);
-        slots.clone().acquire_owned().await.ok()
     }
 
     /// Fresh loaders for one request (or one WebSocket connection).
@@ -75,23 +73,6 @@ impl AppState {
             self.metrics.clone(),
             self.loaders,
         )
-    }
-}
-
-/// Counts an operation in `graphql_operations_queued` while it waits, however the wait ends (a slot, or the
-/// request dropped by its timeout or its client).
-struct Queued<'a>(&'a Metrics);
-
-impl<'a> Queued<'a> {
-    fn enter(metrics: &'a Metrics) -> Self {
-        metrics.operations_queued(1.0);
-        Self(metrics)
-    }
-}
-
-impl Drop for Queued<'_> {
-    fn drop(&mut self) {
-        self.0.operations_queued(-1.0);
     }
 }
 

@@ -144,11 +144,15 @@ impl ProfilesClient {
             }
         }
         let waits = self.join_or_start(missing);
-        let fetched = join_all(
+        if waits.is_empty() {
+            return results;
+        }
+        // On the network: the operation's execution slot is free for another meanwhile.
+        let fetched = crate::slots::away(join_all(
             waits
                 .into_iter()
                 .map(|(id, fetch)| async move { (id, fetch.await) }),
-        )
+        ))
         .await;
         results.extend(fetched);
         results

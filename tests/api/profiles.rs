@@ -369,7 +369,7 @@ async fn app_with_slots(upstream: &Upstream, slots: usize) -> TestApp {
 
 const HUNT_SLUGS: &str = "{ hunts(first: 5) { edges { node { slug } } } }";
 
-/// Waits until `upstream` has been called (by an operation that now holds its execution slot).
+/// Waits until `upstream` has been called.
 async fn until_called(upstream: &Upstream) {
     tokio::time::timeout(Duration::from_secs(10), async {
         while upstream.calls() == 0 {
@@ -380,50 +380,12 @@ async fn until_called(upstream: &Upstream) {
     .expect("the first operation never called the profiles service");
 }
 
-#[tokio::test]
-async fn beyond_max_concurrent_operations_an_operation_waits_for_a_slot_then_runs() {
+/// The second operation is answered while the first still waits on the profiles service, which is released
+/// only afterwards: an operation that held its slot while it waits would deadlock this, caught by the timeout.
+async fn an_operation_runs_while_another_waits_upstream(slots: usize) {
     let upstream = Upstream::start(Mode::Held).await;
-    let app = app_with_slots(&upstream, 1).await;
-    assert_eq!(app.metric("graphql_operations_queued").await, 0.0);
-
-    // The first operation takes the only slot and waits on the profiles service; the second queues behind it
-    // (the gauge says so), and runs once the first is answered.
+    let app = app_with_slots(&upstream, slots).await;
     let first = players(&app, 3);
-    let second = async {
-        until_called(&upstream).await;
-        app.ok(None, HUNT_SLUGS, json!({})).await
-    };
-    let watch = async {
-        until_called(&upstream).await;
-        let queued = tokio::time::timeout(Duration::from_secs(10), async {
-            loop {
-                let queued = app.metric("graphql_operations_queued").await;
-                if queued > 0.0 {
-                    return queued;
-                }
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
-        })
-        .await
-        .expect("the second operation never queued");
-        upstream.release();
-        queued
-    };
-    let (first, second, queued) = tokio::join!(first, second, watch);
-    assert_eq!(queued, 1.0);
-    assert_players_intact(&first, 3);
-    assert!(first.get("errors").is_none(), "{first}");
-    assert_eq!(second["hunts"]["edges"].as_array().map(Vec::len), Some(2));
-    assert_eq!(app.metric("graphql_operations_queued").await, 0.0);
-}
-
-#[tokio::test]
-async fn with_no_limit_an_operation_runs_while_another_waits_upstream() {
-    let upstream = Upstream::start(Mode::Held).await;
-    let app = app_with_slots(&upstream, 0).await;
-    let first = players(&app, 3);
-    // The second operation is answered while the first still waits on the profiles service (it is released
-    // only afterwards: a limit would deadlock this test, caught by the timeout).
     let second = async {
         until_called(&upstream).await;
         let answered =
@@ -434,5 +396,17 @@ async fn with_no_limit_an_operation_runs_while_another_waits_upstream() {
     };
     let (first, second) = tokio::join!(first, second);
     assert_players_intact(&first, 3);
+    assert!(first.get("errors").is_none(), "{first}");
     assert_eq!(second["hunts"]["edges"].as_array().map(Vec::len), Some(2));
+    assert_eq!(app.metric("graphql_operations_queued").await, 0.0);
+}
+
+#[tokio::test]
+async fn an_operation_waiting_on_the_profiles_service_gives_up_its_execution_slot() {
+    an_operation_runs_while_another_waits_upstream(1).await;
+}
+
+#[tokio::test]
+async fn with_no_limit_an_operation_runs_while_another_waits_upstream() {
+    an_operation_runs_while_another_waits_upstream(0).await;
 }
