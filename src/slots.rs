@@ -228,8 +228,14 @@ mod tests {
             let hold = hold.clone();
             async move { tokio::join!(hold.away(a_done), hold.away(b_done)) }
         });
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        assert_eq!(slots.available(), 2);
+        // Both waits have stepped out once the slot is free (polled: the spawned task runs when it runs).
+        tokio::time::timeout(Duration::from_secs(5), async {
+            while slots.available() < 2 {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        })
+        .await
+        .expect("the waits released the slot");
         a.send(()).unwrap();
         tokio::time::sleep(Duration::from_millis(20)).await;
         assert_eq!(

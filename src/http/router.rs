@@ -59,10 +59,7 @@ pub struct AppState {
 impl AppState {
     /// Waits for an execution slot (at once when unlimited); the operation holds it until dropped.
     pub async fn execution_slot(&self) -> Option<Arc<ExecutionSlot>> {
-        match &self.executions {
-            Some(slots) => Some(slots.acquire().await),
-            None => None,
-        }
+        Some(self.executions.as_ref()?.acquire().await)
     }
 
     /// Fresh loaders for one request (or one WebSocket connection).
