@@ -11,6 +11,7 @@ mod m20261127_000003_create_players;
 mod m20261127_000004_create_enrolments;
 mod m20261127_000005_create_solves;
 mod m20261127_000006_create_answer_attempts;
+mod m20261202_000007_index_batched_reads;
 
 /// Every migration of the schema, oldest first.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_create_enrolments::Migration),
             Box::new(m20261127_000005_create_solves::Migration),
             Box::new(m20261127_000006_create_answer_attempts::Migration),
+            Box::new(m20261202_000007_index_batched_reads::Migration),
         ]
     }
 }

@@ -52,7 +52,8 @@ impl Loader<SolvesOfPlayer> for Store {
 }
 
 impl Store {
-    /// The solves whose `column` is one of `ids`, earliest first.
+    /// The solves whose `column` is one of `ids`, by `column` and then earliest first: the order of the index
+    /// `(clue_id, solved_at, id)`, so that solves of clues need no sort.
     async fn solves_where(
         &self,
         column: solve::Column,
@@ -61,6 +62,7 @@ impl Store {
         self.all(
             solve::Entity::find()
                 .filter(column.is_in(ids))
+                .order_by_asc(column)
                 .order_by_asc(solve::Column::SolvedAt)
                 .order_by_asc(solve::Column::Id),
         )

@@ -59,6 +59,42 @@ fn migrate_status_lists_every_migration_as_applied() {
     assert!(!bad.status.success(), "too many clues per hunt is refused");
 }
 
+#[test]
+fn the_newest_migration_reverts_and_applies_again_on_a_database_with_data() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (url, _dir) = runtime.block_on(fresh_database());
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_treasure-hunt"))
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "{args:?}: {text}");
+        text
+    };
+    run(&["migrate", "up"]);
+    run(&["seed", "--hunts", "3", "--players", "20", "--seed", "1"]);
+    run(&["migrate", "down"]);
+    let status = run(&["migrate", "status"]);
+    let newest = "m20261202_000007_index_batched_reads";
+    let line = status
+        .lines()
+        .find(|l| l.contains(newest))
+        .unwrap_or_default();
+    assert!(line.contains("Pending"), "{status}");
+    run(&["migrate", "up"]);
+    let status = run(&["migrate", "status"]);
+    assert!(
+        status.contains(newest) && !status.contains("Pending"),
+        "{status}"
+    );
+}
+
 #[tokio::test]
 async fn json_logs_carry_the_request_id_on_the_requests_lines() {
     let (url, _dir) = fresh_database().await;
