@@ -11,7 +11,7 @@ macro_rules! from_row {
 
             fn from_row(row: &QueryResult, at: usize) -> Result<Self, DbErr> {
                 Ok(Self {
-                    $($field: row.try_get_by_index(at + Column::$column as usize)?),+
+                    $($field: $crate::entity::cell::Cell::read(row, at + Column::$column as usize)?),+
                 })
             }
         }
@@ -19,6 +19,7 @@ macro_rules! from_row {
 }
 
 pub mod answer_attempt;
+pub mod cell;
 pub mod clue;
 pub mod enrolment;
 pub mod hunt;
