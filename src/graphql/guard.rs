@@ -3,6 +3,8 @@
 //! Roles come from the verified token (`role: "organizer"`); the domain checks ownership again where it
 //! changes data, so a guard is the first refusal, never the only one.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, ErrorExtensions, Guard, Result};
 
 use super::context::caller;
@@ -45,7 +47,7 @@ impl Guard for Role {
 }
 
 /// `hunt` if the caller may see it (a draft only by its organiser), else `FORBIDDEN`.
-pub fn visible(ctx: &Context<'_>, hunt: hunt::Model) -> Result<hunt::Model> {
+pub fn visible(ctx: &Context<'_>, hunt: Arc<hunt::Model>) -> Result<Arc<hunt::Model>> {
     access::see_hunt(&hunt, caller(ctx)).map_err(|err| err.extend())?;
     Ok(hunt)
 }

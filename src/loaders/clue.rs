@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use tracing::instrument;
 
 use super::store::group_by;
-use super::{LoadError, Store};
+use super::{LoadError, Rows, Store};
 use crate::entity::clue;
 
 /// A clue by its id.
@@ -20,11 +20,11 @@ pub struct ClueId(pub i64);
 pub struct CluesOfHunt(pub i64);
 
 impl Loader<ClueId> for Store {
-    type Value = clue::Model;
+    type Value = Arc<clue::Model>;
     type Error = LoadError;
 
     #[instrument(name = "load clues by id", skip_all, fields(keys = keys.len()))]
-    async fn load(&self, keys: &[ClueId]) -> Result<HashMap<ClueId, clue::Model>, LoadError> {
+    async fn load(&self, keys: &[ClueId]) -> Result<HashMap<ClueId, Arc<clue::Model>>, LoadError> {
         let rows = self
             .all(clue::Entity::find().filter(clue::Column::Id.is_in(keys.iter().map(|k| k.0))))
             .await?;
@@ -33,14 +33,14 @@ impl Loader<ClueId> for Store {
 }
 
 impl Loader<CluesOfHunt> for Store {
-    type Value = Arc<Vec<clue::Model>>;
+    type Value = Rows<clue::Model>;
     type Error = LoadError;
 
     #[instrument(name = "load clues of hunts", skip_all, fields(keys = keys.len()))]
     async fn load(
         &self,
         keys: &[CluesOfHunt],
-    ) -> Result<HashMap<CluesOfHunt, Arc<Vec<clue::Model>>>, LoadError> {
+    ) -> Result<HashMap<CluesOfHunt, Rows<clue::Model>>, LoadError> {
         let rows = self
             .all(
                 clue::Entity::find()

@@ -12,7 +12,7 @@ use sea_orm::{
 use tracing::instrument;
 
 use super::store::{group, group_by};
-use super::{LoadError, Store};
+use super::{LoadError, Rows, Store};
 use crate::entity::{FromRow, enrolment, hunt, player};
 
 /// The hunts a player joined, in the order they joined them.
@@ -30,56 +30,67 @@ pub struct HuntPlayersPage {
 /// A page of enrolled players, each with the enrolment that is its cursor.
 #[derive(Clone, Debug, Default)]
 pub struct PlayerPage {
-    pub entries: Vec<Enrolled<player::Model>>,
+    pub entries: Vec<Enrolled<Arc<player::Model>>>,
     pub has_next: bool,
 }
 
-/// A hunt or a player reached through an enrolment, with the enrolment's columns.
+/// A hunt or a player reached through an enrolment: the enrolment's id, the other side of the enrolment
+/// (`of`: the player whose hunts, or the hunt whose players, are being listed) and the model.
 ///
-/// Read in one statement by joining `enrolments` and selecting its columns under their own names, rather than
-/// with `find_also_related`, which reads both models through prefixed column names and so formats a name for
-/// every column of every row (measured: a tenth of the nested benchmark query's decoding).
+/// Read in one statement by joining `enrolments` and selecting its two columns under their own names, rather
+/// than with `find_also_related`, which reads both models through prefixed column names and so formats a name
+/// for every column of every row (measured: a tenth of the nested benchmark query's decoding). The
+/// enrolment's third column is the model's own id, so it is not read twice.
 #[derive(Clone, Debug)]
 pub struct Enrolled<M> {
     pub enrolment_id: i64,
-    pub hunt_id: i64,
-    pub player_id: i64,
+    pub of: i64,
     pub model: M,
 }
 
+impl<M> Enrolled<M> {
+    /// The same, with the model shared.
+    fn shared(self) -> Enrolled<Arc<M>> {
+        Enrolled {
+            enrolment_id: self.enrolment_id,
+            of: self.of,
+            model: Arc::new(self.model),
+        }
+    }
+}
+
 impl<M: FromRow> FromQueryResult for Enrolled<M> {
-    /// The model's columns, then the enrolment's three (as [`enrolled`] selects them), by position.
+    /// The model's columns, then the enrolment's two (as [`enrolled`] selects them), by position.
     fn from_query_result(row: &QueryResult, _prefix: &str) -> Result<Self, DbErr> {
         let at = M::width();
         Ok(Self {
             enrolment_id: row.try_get_by_index(at)?,
-            hunt_id: row.try_get_by_index(at + 1)?,
-            player_id: row.try_get_by_index(at + 2)?,
+            of: row.try_get_by_index(at + 1)?,
             model: M::from_row(row, 0)?,
         })
     }
 }
 
-/// `E`'s rows joined with their enrolments (`via` is the enrolment's relation to `E`), in enrolment order.
-fn enrolled<E: EntityTrait>(via: enrolment::Relation) -> Select<E> {
+/// `E`'s rows joined with their enrolments (`via` is the enrolment's relation to `E`; `of` its column naming
+/// the other side), in enrolment order.
+fn enrolled<E: EntityTrait>(via: enrolment::Relation, of: enrolment::Column) -> Select<E> {
     E::find()
         .join_rev(JoinType::InnerJoin, via.def())
         .column_as(enrolment::Column::Id, "enrolment_id")
-        .column_as(enrolment::Column::HuntId, "enrolment_hunt_id")
-        .column_as(enrolment::Column::PlayerId, "enrolment_player_id")
+        .column_as(of, "enrolment_of")
         .order_by_asc(enrolment::Column::Id)
 }
 
 impl Loader<HuntsOfPlayer> for Store {
-    type Value = Arc<Vec<hunt::Model>>;
+    type Value = Rows<hunt::Model>;
     type Error = LoadError;
 
     #[instrument(name = "load hunts of players", skip_all, fields(keys = keys.len()))]
     async fn load(
         &self,
         keys: &[HuntsOfPlayer],
-    ) -> Result<HashMap<HuntsOfPlayer, Arc<Vec<hunt::Model>>>, LoadError> {
-        let rows = enrolled::<hunt::Entity>(enrolment::Relation::Hunt)
+    ) -> Result<HashMap<HuntsOfPlayer, Rows<hunt::Model>>, LoadError> {
+        let rows = enrolled::<hunt::Entity>(enrolment::Relation::Hunt, enrolment::Column::PlayerId)
             .filter(enrolment::Column::PlayerId.is_in(keys.iter().map(|k| k.0)))
             .into_model::<Enrolled<hunt::Model>>()
             .all(&self.db)
@@ -87,7 +98,7 @@ impl Loader<HuntsOfPlayer> for Store {
         Ok(group(
             keys,
             rows.into_iter()
-                .map(|row| (HuntsOfPlayer(row.player_id), row.model)),
+                .map(|row| (HuntsOfPlayer(row.of), Arc::new(row.model))),
         ))
     }
 }
@@ -130,12 +141,14 @@ impl Loader<HuntPlayersPage> for Store {
                 .from_subquery(numbered, Alias::new("numbered"))
                 .and_where(Expr::col(Alias::new("rn")).lte(limit + 1));
 
-            let rows = enrolled::<player::Entity>(enrolment::Relation::Player)
-                .filter(enrolment::Column::Id.in_subquery(window))
-                .into_model::<Enrolled<player::Model>>()
-                .all(&self.db)
-                .await?;
-            for (hunt_id, entries) in group_by(&hunt_ids, rows, |row| row.hunt_id) {
+            let rows =
+                enrolled::<player::Entity>(enrolment::Relation::Player, enrolment::Column::HuntId)
+                    .filter(enrolment::Column::Id.in_subquery(window))
+                    .into_model::<Enrolled<player::Model>>()
+                    .all(&self.db)
+                    .await?;
+            let rows = rows.into_iter().map(Enrolled::shared);
+            for (hunt_id, entries) in group_by(&hunt_ids, rows, |row| row.of) {
                 let mut entries = Arc::unwrap_or_clone(entries);
                 let has_next = entries.len() as u64 > limit;
                 entries.truncate(usize::try_from(limit).unwrap_or(usize::MAX));

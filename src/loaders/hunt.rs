@@ -1,6 +1,7 @@
 //! Hunts by id and by slug.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -18,11 +19,11 @@ pub struct HuntId(pub i64);
 pub struct HuntSlug(pub String);
 
 impl Loader<HuntId> for Store {
-    type Value = hunt::Model;
+    type Value = Arc<hunt::Model>;
     type Error = LoadError;
 
     #[instrument(name = "load hunts by id", skip_all, fields(keys = keys.len()))]
-    async fn load(&self, keys: &[HuntId]) -> Result<HashMap<HuntId, hunt::Model>, LoadError> {
+    async fn load(&self, keys: &[HuntId]) -> Result<HashMap<HuntId, Arc<hunt::Model>>, LoadError> {
         let rows = self
             .all(hunt::Entity::find().filter(hunt::Column::Id.is_in(keys.iter().map(|k| k.0))))
             .await?;
@@ -31,11 +32,14 @@ impl Loader<HuntId> for Store {
 }
 
 impl Loader<HuntSlug> for Store {
-    type Value = hunt::Model;
+    type Value = Arc<hunt::Model>;
     type Error = LoadError;
 
     #[instrument(name = "load hunts by slug", skip_all, fields(keys = keys.len()))]
-    async fn load(&self, keys: &[HuntSlug]) -> Result<HashMap<HuntSlug, hunt::Model>, LoadError> {
+    async fn load(
+        &self,
+        keys: &[HuntSlug],
+    ) -> Result<HashMap<HuntSlug, Arc<hunt::Model>>, LoadError> {
         let rows = self
             .all(
                 hunt::Entity::find()

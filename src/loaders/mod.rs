@@ -24,4 +24,4 @@ pub use leaderboard::LeaderboardOfHunt;
 pub use player::{PlayerAccount, PlayerHandle, PlayerId};
 pub use profile::ProfileOfAccount;
 pub use solve::{SolvesOfClue, SolvesOfPlayer};
-pub use store::{LoadError, Store};
+pub use store::{LoadError, Rows, Store};

@@ -1,6 +1,7 @@
 //! Players by id, by handle and by account.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -29,11 +30,14 @@ impl PlayerHandle {
 pub struct PlayerAccount(pub String);
 
 impl Loader<PlayerId> for Store {
-    type Value = player::Model;
+    type Value = Arc<player::Model>;
     type Error = LoadError;
 
     #[instrument(name = "load players by id", skip_all, fields(keys = keys.len()))]
-    async fn load(&self, keys: &[PlayerId]) -> Result<HashMap<PlayerId, player::Model>, LoadError> {
+    async fn load(
+        &self,
+        keys: &[PlayerId],
+    ) -> Result<HashMap<PlayerId, Arc<player::Model>>, LoadError> {
         let rows = self
             .all(player::Entity::find().filter(player::Column::Id.is_in(keys.iter().map(|k| k.0))))
             .await?;
@@ -42,14 +46,14 @@ impl Loader<PlayerId> for Store {
 }
 
 impl Loader<PlayerHandle> for Store {
-    type Value = player::Model;
+    type Value = Arc<player::Model>;
     type Error = LoadError;
 
     #[instrument(name = "load players by handle", skip_all, fields(keys = keys.len()))]
     async fn load(
         &self,
         keys: &[PlayerHandle],
-    ) -> Result<HashMap<PlayerHandle, player::Model>, LoadError> {
+    ) -> Result<HashMap<PlayerHandle, Arc<player::Model>>, LoadError> {
         let rows = self
             .all(
                 player::Entity::find()
@@ -64,14 +68,14 @@ impl Loader<PlayerHandle> for Store {
 }
 
 impl Loader<PlayerAccount> for Store {
-    type Value = player::Model;
+    type Value = Arc<player::Model>;
     type Error = LoadError;
 
     #[instrument(name = "load players by account", skip_all, fields(keys = keys.len()))]
     async fn load(
         &self,
         keys: &[PlayerAccount],
-    ) -> Result<HashMap<PlayerAccount, player::Model>, LoadError> {
+    ) -> Result<HashMap<PlayerAccount, Arc<player::Model>>, LoadError> {
         let rows = self
             .all(
                 player::Entity::find()

@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use tracing::instrument;
 
 use super::store::group_by;
-use super::{LoadError, Store};
+use super::{LoadError, Rows, Store};
 use crate::entity::solve;
 
 /// Every solve of a clue, earliest first.
@@ -20,14 +20,14 @@ pub struct SolvesOfClue(pub i64);
 pub struct SolvesOfPlayer(pub i64);
 
 impl Loader<SolvesOfClue> for Store {
-    type Value = Arc<Vec<solve::Model>>;
+    type Value = Rows<solve::Model>;
     type Error = LoadError;
 
     #[instrument(name = "load solves of clues", skip_all, fields(keys = keys.len()))]
     async fn load(
         &self,
         keys: &[SolvesOfClue],
-    ) -> Result<HashMap<SolvesOfClue, Arc<Vec<solve::Model>>>, LoadError> {
+    ) -> Result<HashMap<SolvesOfClue, Rows<solve::Model>>, LoadError> {
         let rows = self
             .solves_where(solve::Column::ClueId, keys.iter().map(|k| k.0))
             .await?;
@@ -36,14 +36,14 @@ impl Loader<SolvesOfClue> for Store {
 }
 
 impl Loader<SolvesOfPlayer> for Store {
-    type Value = Arc<Vec<solve::Model>>;
+    type Value = Rows<solve::Model>;
     type Error = LoadError;
 
     #[instrument(name = "load solves of players", skip_all, fields(keys = keys.len()))]
     async fn load(
         &self,
         keys: &[SolvesOfPlayer],
-    ) -> Result<HashMap<SolvesOfPlayer, Arc<Vec<solve::Model>>>, LoadError> {
+    ) -> Result<HashMap<SolvesOfPlayer, Rows<solve::Model>>, LoadError> {
         let rows = self
             .solves_where(solve::Column::PlayerId, keys.iter().map(|k| k.0))
             .await?;
@@ -58,7 +58,7 @@ impl Store {
         &self,
         column: solve::Column,
         ids: impl IntoIterator<Item = i64>,
-    ) -> Result<Vec<solve::Model>, DbErr> {
+    ) -> Result<Vec<Arc<solve::Model>>, DbErr> {
         self.all(
             solve::Entity::find()
                 .filter(column.is_in(ids))

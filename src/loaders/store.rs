@@ -20,8 +20,9 @@ pub struct Store {
 }
 
 impl Store {
-    /// The models `select` finds, each read by column position (see [`FromRow`]).
-    pub(crate) async fn all<E>(&self, select: Select<E>) -> Result<Vec<E::Model>, DbErr>
+    /// The models `select` finds, each read by column position (see [`FromRow`]) and shared: a request's
+    /// resolvers take models out of the loaders' caches as often as the response lists them.
+    pub(crate) async fn all<E>(&self, select: Select<E>) -> Result<Vec<Arc<E::Model>>, DbErr>
     where
         E: EntityTrait,
         E::Model: FromRow,
@@ -30,9 +31,12 @@ impl Store {
             .into_model::<ByPosition<E::Model>>()
             .all(&self.db)
             .await?;
-        Ok(rows.into_iter().map(|row| row.0).collect())
+        Ok(rows.into_iter().map(|row| Arc::new(row.0)).collect())
     }
 }
+
+/// A relation's list of rows, shared: cached once per request and handed to every resolver that lists it.
+pub type Rows<M> = Arc<Vec<Arc<M>>>;
 
 /// A failed batch load. Cloneable because every key of the batch receives it.
 #[derive(Clone, Debug, thiserror::Error)]

@@ -33,8 +33,8 @@ impl AnswerMutation {
         Ok(SubmitAnswerResult {
             correct: outcome.correct,
             points_awarded: outcome.points_awarded,
-            clue: Clue(outcome.clue),
-            next_clue: outcome.next_clue.map(Clue),
+            clue: Clue::from(outcome.clue),
+            next_clue: outcome.next_clue.map(Clue::from),
             attempts_left: Some(i32::try_from(outcome.attempts_left).unwrap_or(i32::MAX)),
         })
     }

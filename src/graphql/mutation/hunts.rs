@@ -28,7 +28,7 @@ impl HuntMutation {
             starts_at: input.starts_at,
             ends_at: input.ends_at,
         };
-        Ok(Hunt(
+        Ok(Hunt::from(
             hunts::create_hunt(db(ctx), actor, new)
                 .await
                 .map_err(|e| e.extend())?,
@@ -47,7 +47,7 @@ impl HuntMutation {
             answer: input.answer,
             points: input.points,
         };
-        Ok(Clue(
+        Ok(Clue::from(
             hunts::add_clue(db(ctx), actor, new)
                 .await
                 .map_err(|e| e.extend())?,
@@ -83,5 +83,5 @@ impl HuntMutation {
 async fn announced(ctx: &Context<'_>, hunt: hunt::Model) -> Result<Hunt> {
     let event = HuntEvent::status_changed(&hunt).map_err(|e| e.extend())?;
     publish(ctx, Some(event)).await;
-    Ok(Hunt(hunt))
+    Ok(Hunt::from(hunt))
 }

@@ -25,7 +25,7 @@ impl PlayerMutation {
         let player = players::register_player(db(ctx), actor, &input.handle, &input.display_name)
             .await
             .map_err(|e| e.extend())?;
-        Ok(Player(player))
+        Ok(Player::from(player))
     }
 
     /// Joins an active hunt as your player. Joining again changes nothing.
@@ -38,6 +38,6 @@ impl PlayerMutation {
             .await
             .map_err(|e| e.extend())?;
         publish(ctx, joined.event).await;
-        Ok(Hunt(joined.hunt))
+        Ok(Hunt::from(joined.hunt))
     }
 }

@@ -54,7 +54,7 @@ impl HuntQuery {
         Ok(page(
             args.after,
             has_next,
-            hunts.into_iter().map(|h| (h.id, Hunt(h))),
+            hunts.into_iter().map(|h| (h.id, Hunt::from(h))),
         ))
     }
 

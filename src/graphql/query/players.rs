@@ -45,7 +45,7 @@ impl PlayerQuery {
         Ok(page(
             args.after,
             has_next,
-            players.into_iter().map(|p| (p.id, Player(p))),
+            players.into_iter().map(|p| (p.id, Player::from(p))),
         ))
     }
 

@@ -1,5 +1,7 @@
 //! `Clue`: one riddle of a hunt. Its answer is write-only: no field returns it.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Object, Result};
 
 use super::{Hunt, Solve};
@@ -13,7 +15,13 @@ use crate::graphql::types::viewer::viewer_of;
 use crate::loaders::{HuntId, SolvesOfClue};
 
 /// The GraphQL `Clue`; its description for partners is on the `impl` below.
-pub struct Clue(pub clue::Model);
+pub struct Clue(pub Arc<clue::Model>);
+
+impl From<clue::Model> for Clue {
+    fn from(model: clue::Model) -> Self {
+        Self(Arc::new(model))
+    }
+}
 
 /// Memoised within a query by row id (see [`crate::graphql::memo`]).
 impl Identity for Clue {

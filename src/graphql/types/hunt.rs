@@ -1,5 +1,7 @@
 //! `Hunt`: a treasure hunt, with its clues, players and leaderboard.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, Enum, ID, Object, Result};
 use chrono::{DateTime, Utc};
 
@@ -25,7 +27,13 @@ pub enum HuntStatus {
 }
 
 /// The GraphQL `Hunt`; its description for partners is on the `impl` below.
-pub struct Hunt(pub hunt::Model);
+pub struct Hunt(pub Arc<hunt::Model>);
+
+impl From<hunt::Model> for Hunt {
+    fn from(model: hunt::Model) -> Self {
+        Self(Arc::new(model))
+    }
+}
 
 /// Memoised within a query by row id (see [`crate::graphql::memo`]).
 impl Identity for Hunt {

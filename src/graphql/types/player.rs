@@ -1,5 +1,7 @@
 //! `Player`: someone who plays hunts.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Object, Result};
 
 use super::profile::{self, PlayerProfile};
@@ -12,7 +14,13 @@ use crate::graphql::memo::Identity;
 use crate::loaders::{HuntsOfPlayer, SolvesOfPlayer};
 
 /// The GraphQL `Player`; its description for partners is on the `impl` below.
-pub struct Player(pub player::Model);
+pub struct Player(pub Arc<player::Model>);
+
+impl From<player::Model> for Player {
+    fn from(model: player::Model) -> Self {
+        Self(Arc::new(model))
+    }
+}
 
 /// Memoised within a query by row id (see [`crate::graphql::memo`]).
 impl Identity for Player {

@@ -1,5 +1,7 @@
 //! `Solve`: a player solved a clue.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, Object, Result};
 use chrono::{DateTime, Utc};
 
@@ -11,7 +13,13 @@ use crate::graphql::memo::Identity;
 use crate::loaders::{ClueId, PlayerId};
 
 /// The GraphQL `Solve`; its description for partners is on the `impl` below.
-pub struct Solve(pub solve::Model);
+pub struct Solve(pub Arc<solve::Model>);
+
+impl From<solve::Model> for Solve {
+    fn from(model: solve::Model) -> Self {
+        Self(Arc::new(model))
+    }
+}
 
 /// Not memoised: a solve is reached once per clue or player that lists it.
 impl Identity for Solve {}
