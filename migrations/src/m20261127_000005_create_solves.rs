@@ -89,7 +89,7 @@ impl MigrationTrait for Migration {
 }
 
 #[derive(DeriveIden)]
-enum Solves {
+pub(crate) enum Solves {
     Table,
     Id,
     PlayerId,

@@ -11,6 +11,9 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::m20261127_000004_create_enrolments::Enrolments;
+use crate::m20261127_000005_create_solves::Solves;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -112,22 +115,4 @@ impl MigrationTrait for Migration {
         }
         Ok(())
     }
-}
-
-#[derive(DeriveIden)]
-enum Solves {
-    Table,
-    Id,
-    PlayerId,
-    ClueId,
-    HuntId,
-    Points,
-    SolvedAt,
-}
-
-#[derive(DeriveIden)]
-enum Enrolments {
-    Table,
-    Id,
-    HuntId,
 }
