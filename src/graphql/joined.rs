@@ -89,14 +89,16 @@ impl<T: ContainerType + Identity + 'static> OutputType for Joined<T> {
             None => None,
         };
 
-        let contexts: Vec<_> = selected.iter().map(|f| ctx.with_field(f)).collect();
         // Boxed, once per object: a field's future contains the futures of the objects below it, and the types
-        // recurse (Hunt -> Clue -> Solve -> Player -> Hunt), so the join cannot be stored unboxed.
-        let results = join_all(contexts.iter().map(|field_ctx| async {
-            if field_ctx.item.node.name.node == "__typename" {
+        // recurse (Hunt -> Clue -> Solve -> Player -> Hunt), so the join cannot be stored unboxed. Each field's
+        // context lives in its own future, so that the join is the object's only allocation besides its value.
+        let typename = &typename;
+        let results = join_all(selected.iter().map(|field| async move {
+            let field_ctx = ctx.with_field(field);
+            if field.node.name.node == "__typename" {
                 Ok(Some(Value::String(typename.to_string())))
             } else {
-                self.0.resolve_field(field_ctx).await
+                self.0.resolve_field(&field_ctx).await
             }
         }))
         .boxed()
