@@ -96,5 +96,26 @@ mod tests {
         same_by_name_and_position::<clue::Entity>(&db).await;
         same_by_name_and_position::<player::Entity>(&db).await;
         same_by_name_and_position::<solve::Entity>(&db).await;
+
+        // Timestamps in shapes `cell::utc_text` declines (another offset, a space before the time) are still
+        // read, by sqlx's own decoding, as the same instants.
+        use sea_orm::{ConnectionTrait, Statement};
+        db.execute_raw(Statement::from_string(
+            db.get_database_backend(),
+            "UPDATE solves SET solved_at = CASE WHEN id % 2 = 0 THEN '2026-01-01T10:24:20+02:00' \
+             ELSE '2026-01-01 08:24:20' END",
+        ))
+        .await
+        .expect("rewrite the timestamps");
+        same_by_name_and_position::<solve::Entity>(&db).await;
+        let expected =
+            chrono::DateTime::parse_from_rfc3339("2026-01-01T08:24:20Z").expect("a time");
+        let solves = solve::Entity::find()
+            .into_model::<ByPosition<solve::Model>>()
+            .all(&db)
+            .await
+            .expect("read by position");
+        assert!(solves.len() > 1);
+        assert!(solves.iter().all(|s| s.0.solved_at == expected));
     }
 }
