@@ -8,6 +8,7 @@
 //! what is decoded never changes.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sqlx::Row;
 use sea_orm::{DbErr, QueryResult};
 
 /// A model field's type, read from column `index` of a row.
@@ -31,7 +32,6 @@ as_sea_orm_reads!(i32, i64, String);
 impl Cell for Option<DateTime<Utc>> {
     fn read(row: &QueryResult, index: usize) -> Result<Self, DbErr> {
         if let Some(sqlite) = row.try_as_sqlite_row() {
-            use sea_orm::sqlx::Row;
             match sqlite.try_get::<Option<&str>, _>(index) {
                 Ok(None) => return Ok(None),
                 Ok(Some(text)) => {

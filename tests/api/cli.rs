@@ -34,17 +34,20 @@ async fn serve_runs_the_demo_and_stops_cleanly_on_sigterm() {
     assert!(status.success(), "{status}");
 }
 
+/// Runs the binary with `args` against the database at `url`.
+fn command_on(url: &str, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_treasure-hunt"))
+        .args(args)
+        .env("DATABASE_URL", url)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn migrate_status_lists_every_migration_as_applied() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let (url, _dir) = runtime.block_on(fresh_database());
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_treasure-hunt"))
-            .args(args)
-            .env("DATABASE_URL", &url)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| command_on(&url, args);
     assert!(run(&["migrate", "up"]).status.success());
     let status = run(&["migrate", "status"]);
     assert!(status.status.success());
@@ -64,11 +67,7 @@ fn the_newest_migration_reverts_and_applies_again_on_a_database_with_data() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let (url, _dir) = runtime.block_on(fresh_database());
     let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_treasure-hunt"))
-            .args(args)
-            .env("DATABASE_URL", &url)
-            .output()
-            .unwrap();
+        let out = command_on(&url, args);
         let text = format!(
             "{}{}",
             String::from_utf8_lossy(&out.stdout),

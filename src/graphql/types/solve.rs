@@ -15,12 +15,6 @@ use crate::loaders::{ClueId, PlayerId};
 /// The GraphQL `Solve`; its description for partners is on the `impl` below.
 pub struct Solve(pub Arc<solve::Model>);
 
-impl From<solve::Model> for Solve {
-    fn from(model: solve::Model) -> Self {
-        Self(Arc::new(model))
-    }
-}
-
 /// Not memoised: a solve is reached once per clue or player that lists it.
 impl Identity for Solve {}
 
