@@ -6,14 +6,28 @@
 //! [`utc_text`] reads the shape sqlx writes with a UTC offset directly from the borrowed text, which saves a
 //! quarter of that; any other shape (another offset, a space instead of `T`, a number) goes the usual way, so
 //! what is decoded never changes.
+//!
+//! The same types also read a column from a row that SQLite returned as JSON ([`Cell::next`]); there a
+//! timestamp must have the shape [`utc_text`] reads, and any other shape declines the batch, which is then read
+//! as rows, by sqlx.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sqlx::Row;
 use sea_orm::{DbErr, QueryResult};
+use serde::de::{self, Deserialize, Deserializer, Error as _, SeqAccess, Visitor};
 
 /// A model field's type, read from column `index` of a row.
 pub trait Cell: Sized {
     fn read(row: &QueryResult, index: usize) -> Result<Self, DbErr>;
+
+    /// Reads the next column of a row that SQLite returned as a JSON array (see [`super::JsonRow`]).
+    fn next<'de, A: SeqAccess<'de>>(row: &mut A) -> Result<Self, A::Error>;
+}
+
+/// The next element of a JSON row, which must be there.
+fn element<'de, A: SeqAccess<'de>, T: Deserialize<'de>>(row: &mut A) -> Result<T, A::Error> {
+    row.next_element()?
+        .ok_or_else(|| A::Error::custom("a row has fewer columns than its model"))
 }
 
 /// Types read with SeaORM's getter as they are.
@@ -22,6 +36,10 @@ macro_rules! as_sea_orm_reads {
         $(impl Cell for $ty {
             fn read(row: &QueryResult, index: usize) -> Result<Self, DbErr> {
                 row.try_get_by_index(index)
+            }
+
+            fn next<'de, A: SeqAccess<'de>>(row: &mut A) -> Result<Self, A::Error> {
+                element(row)
             }
         })+
     };
@@ -45,6 +63,10 @@ impl Cell for Option<DateTime<Utc>> {
         }
         row.try_get_by_index(index)
     }
+
+    fn next<'de, A: SeqAccess<'de>>(row: &mut A) -> Result<Self, A::Error> {
+        Ok(element::<A, Timestamp>(row)?.0)
+    }
 }
 
 impl Cell for DateTime<Utc> {
@@ -54,6 +76,50 @@ impl Cell for DateTime<Utc> {
             // NULL in a NOT NULL column: SeaORM's own error for it.
             None => row.try_get_by_index(index),
         }
+    }
+
+    fn next<'de, A: SeqAccess<'de>>(row: &mut A) -> Result<Self, A::Error> {
+        element::<A, Timestamp>(row)?
+            .0
+            .ok_or_else(|| A::Error::custom("NULL in a NOT NULL timestamp column"))
+    }
+}
+
+/// A timestamp column in a JSON row: null, or text of the shape [`utc_text`] reads. Anything else is an error,
+/// on which the batch is read again the usual way, by sqlx, which knows the other shapes.
+struct Timestamp(Option<DateTime<Utc>>);
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_option(TimestampVisitor)
+    }
+}
+
+struct TimestampVisitor;
+
+impl<'de> Visitor<'de> for TimestampVisitor {
+    type Value = Timestamp;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a UTC timestamp as RFC 3339 text, or null")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Timestamp, E> {
+        Ok(Timestamp(None))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Timestamp, E> {
+        Ok(Timestamp(None))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Timestamp, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Timestamp, E> {
+        utc_text(text)
+            .map(|at| Timestamp(Some(at)))
+            .ok_or_else(|| E::custom("a timestamp in a shape only sqlx reads"))
     }
 }
 

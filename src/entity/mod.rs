@@ -1,7 +1,8 @@
 //! SeaORM models of the tables that `migrations/` creates. These are storage shapes, not API shapes:
 //! GraphQL types live in `crate::graphql::types` and are built from these.
 
-/// Implements [`FromRow`] for an entity file's `Model`: each field read at its `Column`'s position.
+/// Implements [`FromRow`] for an entity file's `Model`: each field read at its `Column`'s position, or as the
+/// next element of a JSON row.
 macro_rules! from_row {
     ($($field:ident: $column:ident),+ $(,)?) => {
         impl $crate::entity::FromRow for Model {
@@ -9,9 +10,20 @@ macro_rules! from_row {
                 <Column as sea_orm::Iterable>::iter().len()
             }
 
+            fn columns(names: &mut Vec<&'static str>) {
+                let all = <Column as sea_orm::Iterable>::iter();
+                names.extend(all.map(|column| sea_orm::IdenStatic::as_str(&column)));
+            }
+
             fn from_row(row: &QueryResult, at: usize) -> Result<Self, DbErr> {
                 Ok(Self {
                     $($field: $crate::entity::cell::Cell::read(row, at + Column::$column as usize)?),+
+                })
+            }
+
+            fn from_json<'de, A: serde::de::SeqAccess<'de>>(row: &mut A) -> Result<Self, A::Error> {
+                Ok(Self {
+                    $($field: $crate::entity::cell::Cell::next(row)?),+
                 })
             }
         }
@@ -23,10 +35,14 @@ pub mod cell;
 pub mod clue;
 pub mod enrolment;
 pub mod hunt;
+mod json;
 pub mod player;
 pub mod solve;
 
 use sea_orm::{DbErr, FromQueryResult, QueryResult};
+use serde::de::SeqAccess;
+
+pub use json::{JsonRow, JsonRows};
 
 /// A model read from a row by column position rather than by column name.
 ///
@@ -38,16 +54,33 @@ pub trait FromRow: Sized {
     /// How many columns the model reads.
     fn width() -> usize;
 
+    /// Appends the names of the columns the model reads, in order.
+    fn columns(names: &mut Vec<&'static str>);
+
     /// Reads the model from the row's columns `at..at + width()`.
     fn from_row(row: &QueryResult, at: usize) -> Result<Self, DbErr>;
+
+    /// Reads the model from a JSON array of its columns, in `Column` order.
+    fn from_json<'de, A: serde::de::SeqAccess<'de>>(row: &mut A) -> Result<Self, A::Error>;
 }
 
 /// A model decoded with [`FromRow`] from the start of each row: `select.into_model::<ByPosition<Model>>()`.
+#[derive(Debug, PartialEq)]
 pub struct ByPosition<M>(pub M);
 
 impl<M: FromRow> FromQueryResult for ByPosition<M> {
     fn from_query_result(row: &QueryResult, _prefix: &str) -> Result<Self, DbErr> {
         M::from_row(row, 0).map(Self)
+    }
+}
+
+impl<M: FromRow> JsonRow for ByPosition<M> {
+    fn columns(names: &mut Vec<&'static str>) {
+        M::columns(names);
+    }
+
+    fn from_json<'de, A: SeqAccess<'de>>(row: &mut A) -> Result<Self, A::Error> {
+        M::from_json(row).map(Self)
     }
 }
 
